@@ -28,7 +28,9 @@ class AgingPeriods:
     def __post_init__(self) -> None:
         if not self.bounds:
             raise AgingPeriodsError("Aging needs at least one period, such as 30.")
-        if self.bounds[0] < 1 or any(b <= a for a, b in zip(self.bounds, self.bounds[1:])):
+        if self.bounds[0] < 1 or any(
+            b <= a for a, b in zip(self.bounds, self.bounds[1:], strict=False)
+        ):
             raise AgingPeriodsError(
                 f"Aging periods must be positive and increasing, got {list(self.bounds)}."
             )

@@ -17,9 +17,9 @@ product's contract with finance teams (``docs/figures.md``):
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from shared.aging import AgingPeriods
@@ -35,7 +35,7 @@ _SHARE_DECIMALS = Decimal("0.0001")
 class Application:
     """A settlement seen from one of its two transactions."""
 
-    date: date
+    date: dt.date
     settlement: str
     amount: Decimal
 
@@ -46,21 +46,21 @@ class LedgerItem:
 
     id: str
     type: TransactionType
-    date: date
-    due_date: date | None
+    date: dt.date
+    due_date: dt.date | None
     amount: Decimal
     currency: str
     accounting_amount: Decimal
     collection_status: CollectionStatus
-    promise_date: date | None
+    promise_date: dt.date | None
     applications: tuple[Application, ...] = ()
 
-    def open_amount(self, as_of: date) -> Decimal:
+    def open_amount(self, as_of: dt.date) -> Decimal:
         """Amount minus the settlements dated on or before ``as_of``."""
         settled = sum((a.amount for a in self.applications if a.date <= as_of), ZERO)
         return self.amount - settled
 
-    def settled_date(self, as_of: date) -> date | None:
+    def settled_date(self, as_of: dt.date) -> dt.date | None:
         """The date of the settlement that brought the open amount to zero, if one did."""
         remaining = self.amount
         for application in self.applications:
@@ -123,15 +123,15 @@ class OpenItem:
 
     id: str
     type: TransactionType
-    date: date
-    due_date: date | None
+    date: dt.date
+    due_date: dt.date | None
     days_past_due: int | None
     currency: str
     amount: Decimal
     open_amount: Decimal
     accounting_open_amount: Decimal
     collection_status: CollectionStatus
-    promise_date: date | None
+    promise_date: dt.date | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,9 +151,9 @@ class SettledInvoice:
     """An invoice whose open amount reached zero inside the payment-history window."""
 
     id: str
-    date: date
-    due_date: date
-    settled_date: date
+    date: dt.date
+    due_date: dt.date
+    settled_date: dt.date
     accounting_amount: Decimal
 
     @property
@@ -186,7 +186,7 @@ class PaymentHistory:
 class CustomerFigures:
     """Every figure of one customer as of one date, totals in the accounting currency."""
 
-    as_of: date
+    as_of: dt.date
     currency: str
     balance: Decimal
     overdue: Decimal
@@ -203,11 +203,11 @@ class CustomerFigures:
 
 def compute_figures(
     items: Sequence[LedgerItem],
-    as_of: date,
+    as_of: dt.date,
     accounting_currency: str,
     credit_limit: Decimal | None,
     periods: AgingPeriods,
-    customer_since: date | None = None,
+    customer_since: dt.date | None = None,
 ) -> CustomerFigures:
     """Compute a customer's figures as of ``as_of`` from its ledger items."""
     bucket_totals = [ZERO] * len(periods.labels)

@@ -14,8 +14,8 @@ anything reaches a store:
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
@@ -65,7 +65,7 @@ class Customer:
     email: str | None = None
     contact_name: str | None = None
     agent: str | None = None
-    customer_since: date | None = None
+    customer_since: dt.date | None = None
     credit_group: str | None = None
     status: str = "active"
 
@@ -78,13 +78,13 @@ class Transaction:
     id: str
     customer: str
     type: TransactionType
-    date: date
+    date: dt.date
     amount: Decimal
     currency: str
     accounting_amount: Decimal
-    due_date: date | None = None
+    due_date: dt.date | None = None
     collection_status: CollectionStatus = CollectionStatus.NOT_DISPUTED
-    promise_date: date | None = None
+    promise_date: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +96,7 @@ class Settlement:
     invoice: str
     credit: str
     amount: Decimal
-    date: date
+    date: dt.date
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,8 +109,8 @@ class Activity:
     agent: str | None
     type: str
     purpose: str
-    start: date
-    end: date
+    start: dt.date
+    end: dt.date
     status: ActivityStatus = ActivityStatus.OPEN
     priority: str = "normal"
 

@@ -33,7 +33,7 @@ def parse_amount(text: object, currency: str) -> Decimal:
     Decimal('12.30')
     """
     if not isinstance(text, str):
-        raise AmountError("must be a decimal string such as \"1234.50\", not a JSON number.")
+        raise AmountError('must be a decimal string such as "1234.50", not a JSON number.')
     try:
         value = Decimal(text.strip())
     except InvalidOperation:
