@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass
+from itertools import pairwise
 
 DEFAULT_PERIODS = (30, 60, 90, 120)
 NOT_DUE = "Not due"
@@ -28,23 +29,25 @@ class AgingPeriods:
     def __post_init__(self) -> None:
         if not self.bounds:
             raise AgingPeriodsError("Aging needs at least one period, such as 30.")
-        if self.bounds[0] < 1 or any(
-            b <= a for a, b in zip(self.bounds, self.bounds[1:], strict=False)
-        ):
+        if self.bounds[0] < 1 or any(b <= a for a, b in pairwise(self.bounds)):
             raise AgingPeriodsError(
                 f"Aging periods must be positive and increasing, got {list(self.bounds)}."
             )
 
     @classmethod
     def parse(cls, text: str) -> AgingPeriods:
-        """Read a comma-separated list of days such as ``"30,60,90,120"``."""
-        try:
-            bounds = tuple(int(part) for part in text.split(",") if part.strip())
-        except ValueError:
+        """Read a comma-separated list of days such as ``"30,60,90,120"``.
+
+        An empty item (``"30,,60"``) is refused rather than skipped: it is a typing mistake
+        whose intended period nobody can guess.
+        """
+        parts = [part.strip() for part in text.split(",")]
+        if not all(part.isascii() and part.isdigit() for part in parts):
             raise AgingPeriodsError(
-                f"Aging periods must be whole days separated by commas, got {text!r}."
-            ) from None
-        return cls(bounds)
+                f"Aging periods must be whole days separated by commas, such as "
+                f'"30,60,90,120"; got {text!r}.'
+            )
+        return cls(tuple(int(part) for part in parts))
 
     @property
     def labels(self) -> tuple[str, ...]:

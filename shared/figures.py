@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from shared.aging import AgingPeriods
 from shared.ledger import CollectionStatus, Settlement, Transaction, TransactionType
@@ -29,6 +29,7 @@ from shared.windows import Window, whole_months_between
 
 _ONE_DECIMAL = Decimal("0.1")
 _SHARE_DECIMALS = Decimal("0.0001")
+_EXACT_DIGITS = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,12 +73,21 @@ class LedgerItem:
         return None
 
     def accounting_share(self, amount: Decimal, accounting_currency: str) -> Decimal:
-        """Convert part of this transaction's amount at the transaction's own rate."""
-        if amount == self.amount:
-            return self.accounting_amount
+        """Convert part of this transaction's amount at the transaction's own rate.
+
+        The whole amount converts to the booked accounting amount exactly; a part converts
+        proportionally, rounded half up once to the accounting currency's minor unit.
+        """
         if self.currency == accounting_currency:
             return amount
-        return to_minor_unit(amount * self.accounting_amount / self.amount, accounting_currency)
+        if amount == self.amount:
+            return self.accounting_amount
+
+        # Enough digits that the product and quotient are exact up to the one rounding that
+        # counts: the default 28 digits could round a large product half-even first.
+        with localcontext(prec=_EXACT_DIGITS):
+            proportional = amount * self.accounting_amount / self.amount
+        return to_minor_unit(proportional, accounting_currency)
 
 
 def ledger_items(
@@ -319,14 +329,14 @@ def _open_item(
 def _payment_history(
     payments: int, amount_paid: Decimal, settled: list[SettledInvoice]
 ) -> PaymentHistory:
-    settled.sort(key=lambda s: (s.settled_date, s.id))
-    count = len(settled)
+    in_order = sorted(settled, key=lambda s: (s.settled_date, s.id))
+    count = len(in_order)
     if count == 0:
         return PaymentHistory(payments, amount_paid, 0, None, None, None, ())
 
-    to_pay = Decimal(sum(s.days_to_pay for s in settled)) / count
-    late = Decimal(sum(s.days_late for s in settled)) / count
-    on_time = Decimal(sum(1 for s in settled if s.days_late == 0)) / count
+    to_pay = Decimal(sum(s.days_to_pay for s in in_order)) / count
+    late = Decimal(sum(s.days_late for s in in_order)) / count
+    on_time = Decimal(sum(1 for s in in_order if s.days_late == 0)) / count
     return PaymentHistory(
         payments=payments,
         amount_paid=amount_paid,
@@ -334,5 +344,5 @@ def _payment_history(
         average_days_to_pay=to_pay.quantize(_ONE_DECIMAL, rounding=ROUND_HALF_UP),
         average_days_late=late.quantize(_ONE_DECIMAL, rounding=ROUND_HALF_UP),
         paid_on_time_share=on_time.quantize(_SHARE_DECIMALS, rounding=ROUND_HALF_UP),
-        settled=tuple(settled),
+        settled=tuple(in_order),
     )
