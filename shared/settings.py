@@ -17,6 +17,8 @@ from shared.aging import AgingPeriods, AgingPeriodsError
 STORES = ("sqlite", "cosmos")
 AI_MODES = ("off", "azure-openai", "openai")
 DEFAULT_SCHEDULE = "0 30 1 * * *"
+DEFAULT_REMINDER_TONE_DAYS = (30, 60)
+DEFAULT_REMINDER_QUIET_DAYS = 7
 
 
 class SettingsError(ValueError):
@@ -42,6 +44,8 @@ class Settings:
     aging_periods: AgingPeriods = field(default_factory=AgingPeriods)
     workspace_top: int = 10
     demo_data: bool = True
+    reminder_tone_days: tuple[int, int] = DEFAULT_REMINDER_TONE_DAYS
+    reminder_quiet_days: int = DEFAULT_REMINDER_QUIET_DAYS
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -65,6 +69,10 @@ class Settings:
             aging_periods=_aging_periods(env),
             workspace_top=_positive_int(env, "COLLECTIONS_WORKSPACE_TOP", 10),
             demo_data=_flag(env, "COLLECTIONS_DEMO_DATA", True),
+            reminder_tone_days=_tone_days(env),
+            reminder_quiet_days=_positive_int(
+                env, "COLLECTIONS_REMINDER_QUIET_DAYS", DEFAULT_REMINDER_QUIET_DAYS
+            ),
         )
         settings._check_required()
         return settings
@@ -118,3 +126,23 @@ def _aging_periods(env: Mapping[str, str]) -> AgingPeriods:
         return AgingPeriods.parse(text)
     except AgingPeriodsError as error:
         raise SettingsError(f"COLLECTIONS_AGING_PERIODS: {error}") from None
+
+
+def _tone_days(env: Mapping[str, str]) -> tuple[int, int]:
+    # Two bounds split the days past due into the friendly, firm and final reminder tones.
+    text = (env.get("COLLECTIONS_REMINDER_TONE_DAYS") or "").strip()
+    if not text:
+        return DEFAULT_REMINDER_TONE_DAYS
+    parts = [part.strip() for part in text.split(",")]
+    if len(parts) != 2 or not all(part.isdigit() for part in parts):
+        raise SettingsError(
+            "COLLECTIONS_REMINDER_TONE_DAYS must be two whole days separated by a comma, "
+            f'such as "30,60"; got {text!r}.'
+        )
+    firm, final = int(parts[0]), int(parts[1])
+    if not 1 <= firm < final:
+        raise SettingsError(
+            'COLLECTIONS_REMINDER_TONE_DAYS must be positive and increasing, such as "30,60"; '
+            f"got {text!r}."
+        )
+    return firm, final
