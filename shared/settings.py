@@ -17,6 +17,8 @@ from shared.aging import AgingPeriods, AgingPeriodsError
 STORES = ("sqlite", "cosmos")
 AI_MODES = ("off", "azure-openai", "openai")
 DEFAULT_SCHEDULE = "0 30 1 * * *"
+# Summaries run after the precompute, whose snapshots they read.
+DEFAULT_SUMMARY_SCHEDULE = "0 30 2 * * *"
 DEFAULT_REMINDER_TONE_DAYS = (30, 60)
 DEFAULT_REMINDER_QUIET_DAYS = 7
 
@@ -41,6 +43,10 @@ class Settings:
     openai_api_key: str | None = field(default=None, repr=False)
     openai_model: str | None = None
     precompute_schedule: str = DEFAULT_SCHEDULE
+    summary_schedule: str = DEFAULT_SUMMARY_SCHEDULE
+    ai_timeout_seconds: int = 20
+    ai_max_retries: int = 2
+    summary_token_budget: int = 200_000
     aging_periods: AgingPeriods = field(default_factory=AgingPeriods)
     workspace_top: int = 10
     demo_data: bool = True
@@ -66,6 +72,10 @@ class Settings:
             openai_api_key=env.get("OPENAI_API_KEY") or None,
             openai_model=env.get("OPENAI_MODEL") or None,
             precompute_schedule=env.get("PRECOMPUTE_SCHEDULE") or DEFAULT_SCHEDULE,
+            summary_schedule=env.get("SUMMARY_SCHEDULE") or DEFAULT_SUMMARY_SCHEDULE,
+            ai_timeout_seconds=_positive_int(env, "COLLECTIONS_AI_TIMEOUT_SECONDS", 20),
+            ai_max_retries=_whole_number(env, "COLLECTIONS_AI_MAX_RETRIES", 2),
+            summary_token_budget=_whole_number(env, "COLLECTIONS_SUMMARY_TOKEN_BUDGET", 200_000),
             aging_periods=_aging_periods(env),
             workspace_top=_positive_int(env, "COLLECTIONS_WORKSPACE_TOP", 10),
             demo_data=_flag(env, "COLLECTIONS_DEMO_DATA", True),
@@ -115,6 +125,15 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
         return default
     if not value.isdigit() or int(value) < 1:
         raise SettingsError(f"{name} must be a whole number of at least 1; got {value!r}.")
+    return int(value)
+
+
+def _whole_number(env: Mapping[str, str], name: str, default: int) -> int:
+    value = (env.get(name) or "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise SettingsError(f"{name} must be a whole number of at least 0; got {value!r}.")
     return int(value)
 
 
