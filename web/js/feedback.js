@@ -1,0 +1,66 @@
+/**
+ * Loading, empty and error states, and small status badges.
+ *
+ * Each state says in words what happened, so a slow or failed request never leaves a blank
+ * page: loading is announced politely, errors assertively (role="alert").
+ */
+
+import { ApiError } from './api.js';
+import { el } from './dom.js';
+
+/**
+ * A loading message, announced to screen readers.
+ * @param {string} message e.g. "Loading the workspace…"
+ * @returns {HTMLElement}
+ */
+export function loading(message) {
+  return el('div', { className: 'state state-loading', role: 'status' },
+    el('span', { className: 'spinner', 'aria-hidden': 'true' }),
+    el('span', { text: message }));
+}
+
+/**
+ * A message for a list or section with nothing in it.
+ * @param {string} message
+ * @returns {HTMLElement}
+ */
+export function empty(message) {
+  return el('p', { className: 'state state-empty', text: message });
+}
+
+/**
+ * An error message with the server's title and detail, and an optional retry.
+ * @param {unknown} error
+ * @param {{context?: string, retry?: () => void}} [options]
+ * @returns {HTMLElement}
+ */
+export function errorMessage(error, options = {}) {
+  const title = error instanceof ApiError ? error.title : 'Something went wrong in the page';
+  const detail = error instanceof ApiError
+    ? error.detail
+    : 'Reload the page; if this keeps happening, tell your administrator.';
+  const fields = error instanceof ApiError ? error.errors : [];
+  if (!(error instanceof ApiError)) console.error(error);
+  return el('div', { className: 'state state-error', role: 'alert' },
+    el('p', { className: 'state-title' },
+      options.context ? `${options.context}. ` : '', title),
+    detail ? el('p', { className: 'state-detail', text: detail }) : null,
+    fields.length
+      ? el('ul', { className: 'state-fields' },
+        fields.map((item) => el('li', {}, el('code', { text: item.field }), ` ${item.message}`)))
+      : null,
+    options.retry
+      ? el('button', { type: 'button', className: 'button', onclick: options.retry }, 'Try again')
+      : null);
+}
+
+/**
+ * A short status label.
+ * @param {string} text
+ * @param {'neutral' | 'good' | 'warning' | 'danger' | 'info' | 'ai'} [tone]
+ * @param {string} [description] longer text for screen readers and hover
+ * @returns {HTMLElement}
+ */
+export function badge(text, tone = 'neutral', description) {
+  return el('span', { className: `badge badge-${tone}`, title: description ?? null }, text);
+}
