@@ -41,10 +41,11 @@ export function errorMessage(error, options = {}) {
     : 'Reload the page; if this keeps happening, tell your administrator.';
   const fields = error instanceof ApiError ? error.errors : [];
   if (!(error instanceof ApiError)) console.error(error);
+  const headline = options.context ?? title;
+  const explanation = [options.context ? title : '', detail].filter(Boolean).join('. ');
   return el('div', { className: 'state state-error', role: 'alert' },
-    el('p', { className: 'state-title' },
-      options.context ? `${options.context}. ` : '', title),
-    detail ? el('p', { className: 'state-detail', text: detail }) : null,
+    el('p', { className: 'state-title', text: headline }),
+    explanation ? el('p', { className: 'state-detail', text: explanation }) : null,
     fields.length
       ? el('ul', { className: 'state-fields' },
         fields.map((item) => el('li', {}, el('code', { text: item.field }), ` ${item.message}`)))

@@ -96,8 +96,9 @@ export function sortableTable(options) {
   }
 
   draw();
+  // Focusable so a wide table can be scrolled from the keyboard on a narrow screen.
   return el('div', { className: 'table-scroll', tabindex: '0', role: 'region',
-    'aria-label': options.caption },
+    'aria-label': `${options.caption}, table` },
   el('table', { className: 'data-table', dataset: { table: options.name ?? '' } },
     el('caption', { className: 'visually-hidden', text: options.caption }),
     el('thead', {}, el('tr', {}, headers)),
