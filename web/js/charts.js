@@ -161,7 +161,8 @@ export function paymentChart(months, averageDaysLate, locale) {
       ? 'no invoices settled'
       : `${formatNumber(days, locale)} days late on average, ${item.invoicesSettled} settled`;
     const barHeight = days === null ? 0 : Math.max(plot - (yOf(days) - top), 3);
-    return svg('g', { className: `late-bar ${latenessClass(days)}`, dataset: { month: item.month } },
+    const group = { className: `late-bar ${latenessClass(days)}`, dataset: { month: item.month } };
+    return svg('g', group,
       days === null
         ? svg('text', { x: x + barWidth / 2, y: top + plot - 6, 'text-anchor': 'middle',
           className: 'chart-muted', text: '–' })

@@ -47,7 +47,8 @@ function figure(key, label, value, options = {}) {
   return el('div', { className: `figure ${options.tone ? `figure-${options.tone}` : ''}`,
     dataset: { figure: key } },
   el('dt', { text: label }),
-  el('dd', {}, value, options.note ? el('span', { className: 'figure-note' }, options.note) : null));
+  el('dd', {}, value,
+    options.note ? el('span', { className: 'figure-note' }, options.note) : null));
 }
 
 /**
@@ -179,7 +180,8 @@ function lastSixMonths(customer, locale) {
     el('div', { className: `tile ${tone}`, dataset: { figure: key } },
       el('dt', { text: label }),
       el('dd', {}, money(amount, currency, locale),
-        el('span', { className: 'tile-count', text: `${count(n)} ${n === 1 ? 'invoice' : 'invoices'}` })));
+        el('span', { className: 'tile-count',
+          text: `${count(n)} ${n === 1 ? 'invoice' : 'invoices'}` })));
   return el('dl', { className: 'tiles' },
     tile('invoiced', 'Invoiced', window.count, window.amount, ''),
     tile('stillOpen', 'Still open', window.openCount, window.openAmount, ''),
@@ -199,7 +201,8 @@ function activitiesTable(customer, locale) {
       { key: 'type', label: 'Type', sort: 'text', rowHeader: true,
         render: (row) => humanize(row.type) },
       { key: 'purpose', label: 'Purpose', sort: 'text' },
-      { key: 'start', label: 'Start', sort: 'date', render: (row) => formatDate(row.start, locale) },
+      { key: 'start', label: 'Start', sort: 'date',
+        render: (row) => formatDate(row.start, locale) },
       { key: 'end', label: 'End', sort: 'date',
         render: (row) => el('span', { className: 'date-cell' }, formatDate(row.end, locale),
           row.overdue && row.status === 'open' ? badge('Overdue', 'danger') : null) },

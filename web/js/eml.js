@@ -22,8 +22,8 @@ function base64Utf8(text) {
  */
 function headerValue(value) {
   const clean = value.replace(/[\r\n]+/g, ' ');
-  // eslint-disable-next-line no-control-regex
-  return /^[\x20-\x7e]*$/.test(clean) ? clean : `=?UTF-8?B?${base64Utf8(clean).replace(/\r\n/g, '')}?=`;
+  if (/^[\x20-\x7e]*$/.test(clean)) return clean;
+  return `=?UTF-8?B?${base64Utf8(clean).replace(/\r\n/g, '')}?=`;
 }
 
 /**
