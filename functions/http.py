@@ -27,9 +27,9 @@ JSON = "application/json"
 PROBLEM_JSON = "application/problem+json"
 
 
-def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> (
-    func.HttpResponse
-):
+def json_response(
+    body: Any, status: int = 200, headers: dict[str, str] | None = None
+) -> func.HttpResponse:
     """Answer ``body`` as JSON; ``body`` holds money as strings already."""
     return func.HttpResponse(
         json.dumps(body, ensure_ascii=False, separators=(",", ":")),

@@ -26,8 +26,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m local_host", description=__doc__)
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 7071))
-    parser.add_argument("--demo", action="store_true", help="load the demo ledger even if "
-                        "the store already has data, then precompute")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="load the demo ledger even if the store already has data, then precompute",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=os.environ.get("LOG_LEVEL", "INFO"),
@@ -48,8 +51,10 @@ def main(argv: list[str] | None = None) -> int:
     from function_app import app
 
     server = LocalHost((args.host, args.port), app)
-    print(f"Serving the function app on {server.base_url}/api/ and the web app on "
-          f"{server.base_url}/", flush=True)
+    print(
+        f"Serving the function app on {server.base_url}/api/ and the web app on {server.base_url}/",
+        flush=True,
+    )
     for line in iter_route_lines(server.routes):
         print(line, flush=True)
     try:

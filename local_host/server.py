@@ -37,16 +37,16 @@ def registered_routes(app: func.FunctionApp) -> tuple[RouteTable, dict[str, Any]
     others: dict[str, Any] = {}
     for function in app.get_functions():
         trigger = function.get_trigger()
-        name = function.get_function_name()
+        name = str(function.get_function_name())
         handler = function.get_user_function()
-        if trigger.get_binding_name() != "httpTrigger":
+        if trigger is None or trigger.get_binding_name() != "httpTrigger":
             others[name] = handler
             continue
         methods = frozenset(
             str(getattr(method, "value", method)).upper()
             for method in (getattr(trigger, "methods", None) or ["GET", "POST"])
         )
-        template = getattr(trigger, "route", None) or name
+        template = str(getattr(trigger, "route", None) or name)
         routes.append(Route(template, methods, name, handler))
     return RouteTable.of(routes), others
 
@@ -108,8 +108,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_OPTIONS(self) -> None:
         self._dispatch()
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-        logger.debug("%s " + format, self.address_string(), *args)
+    def log_message(self, format: str, *args: Any) -> None:
+        # The functions log one line per request themselves; the server's own line is noise.
+        logger.debug("%s %s", self.address_string(), format % args)
 
     def _dispatch(self) -> None:
         url = urlsplit(self.path)

@@ -71,7 +71,5 @@ def ledger_details(
         periods=settings.aging_periods,
         customer_since=customer.customer_since,
     )
-    activities = sorted(
-        store.customer_activities(company.id, account), key=lambda a: (a.end, a.id)
-    )
+    activities = sorted(store.customer_activities(company.id, account), key=lambda a: (a.end, a.id))
     return details_document(customer, figures, activities)

@@ -11,6 +11,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -72,7 +73,7 @@ class LocalHostProcess:
 
 def request_json(
     method: str, url: str, body: object | None = None, headers: dict[str, str] | None = None
-) -> tuple[int, dict[str, str], object]:
+) -> tuple[int, dict[str, str], Any]:
     """Send a JSON request over a real socket; return status, headers and decoded body."""
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(url, data=data, method=method, headers=headers or {})

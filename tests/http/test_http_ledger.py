@@ -212,10 +212,11 @@ def test_workspace_before_any_precompute_says_so(empty_server: str) -> None:
 
 def test_closing_an_activity(empty_server: str) -> None:
     assert ingest(empty_server, ledger())[0] == 200
-    status, _, body = request_json("POST", f"{empty_server}/api/activities/ACT-1/close?company=acme")
+    close = f"{empty_server}/api/activities/ACT-1/close?company=acme"
+    status, _, body = request_json("POST", close)
     assert status == 200, body
     assert body["activity"]["status"] == "closed"
-    status, _, _ = request_json("POST", f"{empty_server}/api/activities/ACT-1/close?company=acme")
+    status, _, _ = request_json("POST", close)
     assert status == 404
 
 
@@ -381,9 +382,7 @@ def test_malformed_json_is_a_400(empty_server: str) -> None:
     import urllib.error
     import urllib.request
 
-    request = urllib.request.Request(
-        f"{empty_server}/api/ingest", data=b"{not json", method="POST"
-    )
+    request = urllib.request.Request(f"{empty_server}/api/ingest", data=b"{not json", method="POST")
     with pytest.raises(urllib.error.HTTPError) as raised:
         urllib.request.urlopen(request, timeout=30)
     assert raised.value.code == 400
