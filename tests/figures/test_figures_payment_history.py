@@ -146,7 +146,7 @@ def test_no_settled_invoice_means_no_averages() -> None:
         "2024-06-30", [invoice("I1", "2024-06-01", "2024-07-01", "10.00")]
     ).payment_history
 
-    assert (history.payments, history.amount_paid, history.invoices_settled) == (0, 0, 0)
+    assert (history.payments, history.amount_paid, history.invoices_settled) == (0, Decimal(0), 0)
     assert history.average_days_to_pay is None
     assert history.average_days_late is None
     assert history.paid_on_time_share is None
