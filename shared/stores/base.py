@@ -9,14 +9,20 @@ Two kinds of data live in a store:
   records, precompute runs): JSON objects addressed by company, kind and key. Their shapes
   belong to the modules that write them; the store only keeps them.
 
-Every write to a customer's ledger (its customer row, a transaction, a settlement that touches
-one of its transactions) raises that customer's ledger version, which the precompute compares
-with the version its last snapshot was computed from.
+Every write that changes a customer's records (its customer row, one of its transactions or
+activities, a settlement whose invoice is one of its transactions) raises that customer's
+ledger version, which the precompute compares with the version its last snapshot was computed
+from. Activities count because the snapshot lists them. A write that changes nothing leaves
+the version alone, and versions never go down, so an unchanged version means an unchanged
+ledger.
+
+Ordering of accounts and document keys is by code point (Python's ``str`` order), so batch
+ranges planned in Python select the same customers in every store.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
@@ -29,6 +35,7 @@ from shared.ledger import (
     Settlement,
     Transaction,
 )
+from shared.ledger_rows import ItemRow
 
 JsonObject = dict[str, Any]
 
@@ -60,13 +67,36 @@ class WriteSummary:
         return sum(self.written.values())
 
 
+@dataclass(frozen=True, slots=True)
+class CustomerLedger:
+    """One customer's whole ledger as the precompute reads it.
+
+    ``items`` are ordered by date then id (as ``shared.ledger_rows.item_rows`` orders them);
+    ``activities`` (open and closed) by end date then id. ``version`` is the customer's
+    ledger version at the moment the rows were read, in the same read.
+    """
+
+    customer: Customer
+    version: int
+    items: tuple[ItemRow, ...]
+    activities: tuple[Activity, ...]
+
+
 class LedgerStore(Protocol):
     """What the functions, the precompute and the writers need from a store."""
 
     # The ledger.
 
     def write_batch(self, batch: LedgerBatch) -> WriteSummary:
-        """Upsert a validated batch in one transaction; unchanged rows are left alone."""
+        """Upsert a validated batch in one transaction; unchanged rows are left alone.
+
+        A row whose stored content equals the new one counts as unchanged and is not
+        written; a new or changed row counts as written and raises the ledger version of
+        each customer it belongs to (for a moved transaction, the old and the new one). Each
+        affected customer's version goes up by one per batch, however many of its rows
+        changed. Summary keys: ``companies``, ``customers``, ``transactions``,
+        ``settlements``, ``activities``.
+        """
         ...
 
     def list_companies(self) -> list[Company]: ...
@@ -98,17 +128,35 @@ class LedgerStore(Protocol):
     def customer_ledger(
         self, company: str, account: str
     ) -> tuple[list[Transaction], list[Settlement]]:
-        """A customer's transactions and the settlements between them."""
+        """A customer's transactions (by date, then id) and the settlements of its invoices."""
         ...
 
-    def customer_activities(self, company: str, account: str) -> list[Activity]: ...
+    def customer_ledgers(self, company: str, accounts: Sequence[str]) -> Iterator[CustomerLedger]:
+        """The whole ledger of each existing customer among ``accounts``, in account order.
+
+        ``accounts`` is sorted. Accounts without a customer row are skipped. This is the
+        precompute's bulk read: a store should read a run of neighbouring accounts in a few
+        range queries rather than one query per customer.
+        """
+        ...
+
+    def customer_activities(self, company: str, account: str) -> list[Activity]:
+        """A customer's activities, open and closed, by end date then id."""
+        ...
 
     def open_activities(self, company: str, agent: str | None = None) -> list[Activity]:
-        """Open activities of a company, or of one agent, oldest end date first."""
+        """Open activities of a company, or of one agent, oldest end date first, then by id."""
         ...
 
-    def ledger_versions(self, company: str) -> dict[str, int]:
-        """Each customer's ledger version, by account."""
+    def ledger_versions(
+        self, company: str, start: str = "", stop: str | None = None
+    ) -> dict[str, int]:
+        """Ledger versions by account, for the accounts with ``start <= account < stop``.
+
+        ``stop=None`` means no upper bound. Every customer has a version (its first write
+        gives it one), so the keys are the company's customers in that range; the dict is
+        in account order.
+        """
         ...
 
     # Derived documents.
@@ -116,7 +164,11 @@ class LedgerStore(Protocol):
     def put_documents(
         self, company: str, kind: DocumentKind, documents: Iterable[tuple[str, JsonObject]]
     ) -> int:
-        """Upsert ``(key, body)`` pairs; return how many were written."""
+        """Upsert ``(key, body)`` pairs; return how many were written.
+
+        Each document is written atomically: a reader sees the old body or the new one. A
+        store may leave a body equal to the stored one untouched and then does not count it.
+        """
         ...
 
     def get_document(self, company: str, kind: DocumentKind, key: str) -> JsonObject | None: ...
@@ -127,6 +179,8 @@ class LedgerStore(Protocol):
         """Documents of one kind whose key starts with ``key_prefix``, ordered by key."""
         ...
 
-    def delete_documents(self, company: str, kind: DocumentKind, keys: Iterable[str]) -> int: ...
+    def delete_documents(self, company: str, kind: DocumentKind, keys: Iterable[str]) -> int:
+        """Delete the documents with these keys; return how many existed."""
+        ...
 
     def close(self) -> None: ...
