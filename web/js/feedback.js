@@ -41,6 +41,9 @@ export function errorMessage(error, options = {}) {
     : 'Reload the page; if this keeps happening, tell your administrator.';
   const fields = error instanceof ApiError ? error.errors : [];
   if (!(error instanceof ApiError)) console.error(error);
+  // Asking again cannot fix a request the service refused (unknown customer, bad input).
+  const refused = error instanceof ApiError && error.status >= 400 && error.status < 500
+    && error.status !== 408 && error.status !== 429;
   const headline = options.context ?? title;
   const explanation = [options.context ? title : '', detail].filter(Boolean).join('. ');
   return el('div', { className: 'state state-error', role: 'alert' },
@@ -50,7 +53,7 @@ export function errorMessage(error, options = {}) {
       ? el('ul', { className: 'state-fields' },
         fields.map((item) => el('li', {}, el('code', { text: item.field }), ` ${item.message}`)))
       : null,
-    options.retry
+    options.retry && !refused
       ? el('button', { type: 'button', className: 'button', onclick: options.retry }, 'Try again')
       : null);
 }

@@ -237,7 +237,9 @@ export async function renderWorkspace(main, ctx, route) {
   let agents;
   try {
     [workspace, agents] = await Promise.all([
-      getWorkspace(company, agent), getAgents(company),
+      getWorkspace(company, agent),
+      // Without the agent list the selector falls back to the agents in the lists.
+      getAgents(company).catch(() => null),
     ]);
   } catch (error) {
     if (!ctx.isCurrent()) return;
