@@ -6,7 +6,7 @@
 import { getCompanies } from './api.js';
 import {
   browserLanguages, byId, currentLocation, el, listen, mount, onHashChange, preference,
-  setDocumentLanguage, setTitle,
+  setTitle,
 } from './dom.js';
 import { errorMessage, loading } from './feedback.js';
 import { resolveLocale } from './format.js';
@@ -64,7 +64,6 @@ async function route() {
   const current = renderCount;
   const target = parseRoute(currentLocation().hash);
   const locale = chooseLocale(target.locale);
-  setDocumentLanguage(locale);
   fillLocaleSelect(locale);
   setTitle('Collections coordinator');
 

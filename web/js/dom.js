@@ -109,14 +109,6 @@ export function setTitle(title) {
 }
 
 /**
- * Set the document language, so screen readers pronounce dates and amounts correctly.
- * @param {string} locale
- */
-export function setDocumentLanguage(locale) {
-  document.documentElement.lang = locale;
-}
-
-/**
  * Offer text as a file download.
  * @param {string} filename
  * @param {Blob} blob
