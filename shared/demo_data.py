@@ -30,11 +30,12 @@ from __future__ import annotations
 
 import random
 import unicodedata
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from functools import cache
 
 from shared.currencies import minor_unit
 from shared.ledger import (
@@ -1081,3 +1082,372 @@ class _Calendar(dict[int, date]):
         value = self.today + timedelta(days=day)
         self[day] = value
         return value
+
+
+# A large, plain ledger for benchmarks.
+
+_SCALE_TABLE_SIZE = 1_009
+"""How many distinct amounts the scale ledger uses: a prime, so index strides never cycle short."""
+
+_SCALE_LIMITS = tuple(Decimal(thousands * 1_000) for thousands in range(5, 55))
+"""Credit limits of the scale ledger's customers, from 5,000 to 54,000."""
+
+_SCALE_PATTERNS = 20
+"""Customers at scale follow one of twenty patterns, picked by a scrambled customer number:
+0 stopped paying, 1 and 2 pay half, 3 overpays, 4 gets credit notes, 5 has no credit limit,
+6 disputes an invoice, 7 promised to pay one; the others simply pay."""
+
+
+def demo_batch_at_scale(
+    customers: int,
+    transactions_per_customer: int,
+    today: date,
+    seed: int,
+    *,
+    chunk_size: int = 10_000,
+) -> Iterator[LedgerBatch]:
+    """Stream a large demo ledger, ``chunk_size`` customers per batch, for benchmarks.
+
+    The shape a benchmark can rely on:
+
+    - every batch repeats the three demo companies (writes are idempotent by id, so each
+      batch can be written on its own) and holds up to ``chunk_size`` customers with all of
+      their records: exactly ``transactions_per_customer`` transactions each, the
+      settlements between them (about one per three transactions) and one open activity
+      for every fourth customer;
+    - customer ``n`` (counted from 0 over the whole run) belongs to company ``n % 3``
+      (``usmf``, ``demf``, ``gbsi``) with an account such as ``"US-00000042"``; its
+      transaction ``k`` (from 0) has the id ``"INV-US-00000042-0003"``, ``"PAY-…"`` or
+      ``"CN-…"``; a settlement takes the id of its credit (``"SET-US-00000042-0003"``),
+      an activity its customer's (``"ACT-US-00000042"``);
+    - everything is dated in the eighteen months up to ``today``; most customers pay
+      invoice by invoice, some pay half, overpay, get credit notes, are invoiced in a
+      foreign currency or stopped paying (invoices over 120 days past due); the last one to
+      three invoices of every customer are open;
+    - memory stays bounded: one batch is built at a time, and nothing is kept once the
+      caller lets a batch go;
+    - the records depend on ``(customers, transactions_per_customer, today, seed)`` only;
+      ``chunk_size`` changes how they are cut into batches, not what they are.
+
+    Amounts come from small precomputed tables and the variety from integer arithmetic on
+    the customer number, which keeps generation cheap: the point is volume with valid
+    invariants, not a story per customer (``demo_batch`` tells those).
+    """
+    if customers < 0 or transactions_per_customer < 1 or chunk_size < 1:
+        raise ValueError(
+            "Ask for zero or more customers, at least one transaction per customer and "
+            f"batches of at least one customer; got {customers}, "
+            f"{transactions_per_customer} and {chunk_size}."
+        )
+    companies = tuple(plan.company for plan in _COMPANIES)
+    makers = [_ScaleCompany(plan, today, seed, transactions_per_customer) for plan in _COMPANIES]
+    for first in range(0, customers, chunk_size):
+        chunk = _ScaleChunk()
+        for number in range(first, min(first + chunk_size, customers)):
+            makers[number % len(makers)].add_customer(number, chunk)
+        yield LedgerBatch(
+            companies,
+            tuple(chunk.customers),
+            tuple(chunk.transactions),
+            tuple(chunk.settlements),
+            tuple(chunk.activities),
+        )
+
+
+@dataclass(slots=True)
+class _ScaleChunk:
+    customers: list[Customer] = field(default_factory=list)
+    transactions: list[Transaction] = field(default_factory=list)
+    settlements: list[Settlement] = field(default_factory=list)
+    activities: list[Activity] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _AmountTable:
+    """Amounts precomputed once per currency pair, so that the hot loop only looks them up.
+
+    ``full[m]`` is an invoice amount, ``half[m]`` a part payment of it and ``over[m]`` a
+    payment that exceeds it; ``*_accounting`` hold them in the company's currency.
+    """
+
+    currency: str
+    full: tuple[Decimal, ...]
+    half: tuple[Decimal, ...]
+    over: tuple[Decimal, ...]
+    full_accounting: tuple[Decimal, ...]
+    half_accounting: tuple[Decimal, ...]
+    over_accounting: tuple[Decimal, ...]
+
+
+@cache
+def _amount_table(currency: str, accounting_currency: str) -> _AmountTable:
+    # From 100.00 to 20,000.00, spread by a multiplicative stride.
+    units = [10_000 + (m * 104_729) % 1_990_000 for m in range(_SCALE_TABLE_SIZE)]
+    full = tuple(_money(u, currency) for u in units)
+    half = tuple(_money(u // 2, currency) for u in units)
+    over = tuple(_money(u + 2_500, currency) for u in units)
+    if currency == accounting_currency:
+        return _AmountTable(currency, full, half, over, full, half, over)
+
+    rate = _RATES[(currency, accounting_currency)]
+
+    def converted(amounts: tuple[Decimal, ...]) -> tuple[Decimal, ...]:
+        return tuple(to_minor_unit(a * rate, accounting_currency) for a in amounts)
+
+    return _AmountTable(
+        currency, full, half, over, converted(full), converted(half), converted(over)
+    )
+
+
+def _scramble(number: int, seed: int) -> int:
+    """Mix a customer number and the seed into 32 well-spread bits (multiply and xor-shift)."""
+    value = (number * 0x9E3779B1 + seed * 0x85EBCA77 + 0x165667B1) & 0xFFFFFFFF
+    value ^= value >> 15
+    value = (value * 0x2C1B3C6D) & 0xFFFFFFFF
+    return value ^ (value >> 12)
+
+
+class _ScaleCompany:
+    """Makes the scale ledger's customers of one company, one customer at a time."""
+
+    def __init__(self, plan: _CompanyPlan, today: date, seed: int, per_customer: int) -> None:
+        self.plan = plan
+        self.seed = seed
+        self.per_customer = per_customer
+        # Transaction k of a customer is numbered by its account and k: no number to format.
+        self.suffixes = tuple(f"-{k:04d}" for k in range(per_customer))
+        self.days = _Calendar(today)
+        # Fill the calendar before the hot loop, which then only looks dates up.
+        self.days.update((day, today + timedelta(days=day)) for day in range(-3_700, 61))
+        self.agents = sorted(DEMO_AGENTS[plan.company.id])
+        accounting = plan.company.currency
+        self.home = _amount_table(accounting, accounting)
+        self.foreign = tuple(_amount_table(c, accounting) for c in plan.foreign_currencies)
+
+    def add_customer(self, number: int, chunk: _ScaleChunk) -> None:
+        scrambled = _scramble(number, self.seed)
+        pattern = scrambled % _SCALE_PATTERNS
+        table = self.home
+        if self.foreign and (scrambled >> 12) % 25 == 0:
+            table = self.foreign[(scrambled >> 17) % len(self.foreign)]
+
+        account = f"{self.plan.prefix}-{number:08d}"
+        chunk.customers.append(self._customer(number, scrambled, account, table, pattern))
+        oldest_open = self._history(number, scrambled, account, table, pattern, chunk)
+        if number % 4 == 0:
+            chunk.activities.append(self._activity(number, account, oldest_open))
+
+    def _customer(
+        self, number: int, scrambled: int, account: str, table: _AmountTable, pattern: int
+    ) -> Customer:
+        language = self.plan.languages[scrambled % len(self.plan.languages)]
+        first_words, second_words = _NAME_WORDS[language]
+        first_names, last_names = _PEOPLE[language]
+        return Customer(
+            company=self.plan.company.id,
+            account=account,
+            name=f"{first_words[scrambled % len(first_words)]} "
+            f"{second_words[(scrambled >> 6) % len(second_words)]}",
+            currency=table.currency,
+            credit_limit=None if pattern == 5 else _SCALE_LIMITS[(scrambled >> 3) % 50],
+            language=language,
+            email=f"ap.{number}@example.com",
+            contact_name=f"{first_names[(scrambled >> 9) % len(first_names)]} "
+            f"{last_names[(scrambled >> 13) % len(last_names)]}",
+            agent=self.agents[(number // 3) % len(self.agents)],
+            customer_since=self.days[-HISTORY_DAYS - (scrambled >> 4) % 3_000],
+            credit_group=_CREDIT_GROUPS[(scrambled >> 7) % len(_CREDIT_GROUPS)],
+            status="blocked" if pattern == 0 else "active",
+        )
+
+    def _history(
+        self,
+        number: int,
+        scrambled: int,
+        account: str,
+        table: _AmountTable,
+        pattern: int,
+        chunk: _ScaleChunk,
+    ) -> str:
+        """Append a customer's transactions and settlements; return its oldest open invoice.
+
+        This is the hot loop of a ten-million-transaction run, hence the local names.
+        """
+        company, days, currency = self.plan.company.id, self.days, table.currency
+        suffixes = self.suffixes
+        add_transaction = chunk.transactions.append
+        add_settlement = chunk.settlements.append
+        per_customer = self.per_customer
+        opened = per_customer if pattern == 0 else min(per_customer, 1 + (scrambled >> 5) % 3)
+        pairs = (per_customer - opened) // 2
+        opened = per_customer - 2 * pairs
+        stride = 1 + (scrambled >> 20) % 97
+        terms = _PAYMENT_TERMS[(scrambled >> 8) % len(_PAYMENT_TERMS)]
+        late = terms + (scrambled >> 9) % 50 - 10
+
+        # What settles each invoice, by pattern: (kind, prefix, amounts, accounting, settled).
+        full, full_accounting = table.full, table.full_accounting
+        credit_kind, credit_prefix = TransactionType.PAYMENT, "PAY"
+        credits, credits_accounting, settles = full, full_accounting, full
+        if pattern in (1, 2):
+            credits, credits_accounting, settles = table.half, table.half_accounting, table.half
+        elif pattern == 3:
+            credits, credits_accounting = table.over, table.over_accounting
+        elif pattern == 4:
+            credit_kind, credit_prefix = TransactionType.CREDIT_NOTE, "CN"
+
+        # Invoice then payment (or credit note), pair after pair, from 548 to 150 days ago: a
+        # credit is dated at most 39 days after the due date, so always by today.
+        for pair in range(pairs):
+            day = -HISTORY_DAYS + pair * (HISTORY_DAYS - 150) // pairs
+            m = (scrambled + pair * stride) % _SCALE_TABLE_SIZE
+            invoice = f"INV-{account}{suffixes[2 * pair]}"
+            credit_suffix = suffixes[2 * pair + 1]
+            credit = f"{credit_prefix}-{account}{credit_suffix}"
+            paid_on = days[day + late]
+            add_transaction(
+                _make_transaction(
+                    company, invoice, account, _INVOICE, days[day], full[m], currency,
+                    full_accounting[m], days[day + terms], _NOT_DISPUTED, None,
+                )
+            )  # fmt: skip
+            add_transaction(
+                _make_transaction(
+                    company, credit, account, credit_kind, paid_on, credits[m], currency,
+                    credits_accounting[m], None, _NOT_DISPUTED, None,
+                )
+            )  # fmt: skip
+            add_settlement(
+                _make_settlement(
+                    company, f"SET-{account}{credit_suffix}", invoice, credit, settles[m], paid_on
+                )
+            )
+
+        # The open invoices: over the whole history for a customer that stopped paying, over
+        # the last four months for the others.
+        span = HISTORY_DAYS if pattern == 0 else 120
+        oldest = f"INV-{account}{suffixes[2 * pairs]}"
+        for k in range(opened):
+            day = -span + k * span // opened
+            m = (scrambled + (pairs + k) * stride) % _SCALE_TABLE_SIZE
+            status, promise = _NOT_DISPUTED, None
+            if k == 0 and pattern == 6:
+                status = CollectionStatus.DISPUTED
+            elif k == 0 and pattern == 7:
+                status, promise = CollectionStatus.PROMISED_TO_PAY, days[7]
+            add_transaction(
+                _make_transaction(
+                    company, f"INV-{account}{suffixes[2 * pairs + k]}", account, _INVOICE,
+                    days[day], full[m], currency, full_accounting[m], days[day + terms], status,
+                    promise,
+                )
+            )  # fmt: skip
+        return oldest
+
+    def _activity(self, number: int, account: str, invoice: str) -> Activity:
+        start = -5 - number % 11
+        return Activity(
+            company=self.plan.company.id,
+            id=f"ACT-{account}",
+            customer=account,
+            agent=self.agents[(number // 3) % len(self.agents)],
+            type="call",
+            purpose=f"Call about the past-due invoice {invoice}.",
+            start=self.days[start],
+            end=self.days[start + number % 17],
+            status=ActivityStatus.OPEN,
+            priority="high" if number % 5 == 0 else "normal",
+        )
+
+
+_INVOICE = TransactionType.INVOICE
+_NOT_DISPUTED = CollectionStatus.NOT_DISPUTED
+
+
+# Frozen dataclasses set every field through ``object.__setattr__``, which costs about twice
+# as much as setting the slot directly; at ten million records that is most of the run. The
+# ledger records are plain data without ``__post_init__``, so writing their slots skips
+# nothing; the setters are looked up by field name, so a new or renamed field fails here.
+
+
+def _slot_setters(record_type: type[object]) -> dict[str, Callable[[object, object], None]]:
+    if hasattr(record_type, "__post_init__"):
+        raise TypeError(f"{record_type.__name__} checks its fields; build it the usual way.")
+    members = vars(record_type)
+    return {f.name: members[f.name].__set__ for f in fields(record_type)}  # type: ignore[arg-type]
+
+
+def _transaction_maker() -> Callable[
+    [str, str, str, TransactionType, date, Decimal, str, Decimal, date | None,
+     CollectionStatus, date | None],
+    Transaction,
+]:  # fmt: skip
+    setters = _slot_setters(Transaction)
+    set_company, set_id, set_customer = (
+        setters.pop("company"),
+        setters.pop("id"),
+        setters.pop("customer"),
+    )
+    set_type, set_date, set_amount = setters.pop("type"), setters.pop("date"), setters.pop("amount")
+    set_currency, set_accounting = setters.pop("currency"), setters.pop("accounting_amount")
+    set_due, set_status = setters.pop("due_date"), setters.pop("collection_status")
+    set_promise = setters.pop("promise_date")
+    if setters:
+        raise TypeError(f"Transaction has fields the scale ledger does not set: {sorted(setters)}.")
+    new = object.__new__
+
+    def make(
+        company: str, id: str, customer: str, type: TransactionType, date: date,
+        amount: Decimal, currency: str, accounting_amount: Decimal, due_date: date | None,
+        collection_status: CollectionStatus, promise_date: date | None,
+    ) -> Transaction:  # fmt: skip
+        record: Transaction = new(Transaction)
+        set_company(record, company)
+        set_id(record, id)
+        set_customer(record, customer)
+        set_type(record, type)
+        set_date(record, date)
+        set_amount(record, amount)
+        set_currency(record, currency)
+        set_accounting(record, accounting_amount)
+        set_due(record, due_date)
+        set_status(record, collection_status)
+        set_promise(record, promise_date)
+        return record
+
+    return make
+
+
+def _settlement_maker() -> Callable[[str, str, str, str, Decimal, date], Settlement]:
+    setters = _slot_setters(Settlement)
+    set_company, set_id, set_invoice = (
+        setters.pop("company"),
+        setters.pop("id"),
+        setters.pop("invoice"),
+    )
+    set_credit, set_amount, set_date = (
+        setters.pop("credit"),
+        setters.pop("amount"),
+        setters.pop("date"),
+    )
+    if setters:
+        raise TypeError(f"Settlement has fields the scale ledger does not set: {sorted(setters)}.")
+    new = object.__new__
+
+    def make(
+        company: str, id: str, invoice: str, credit: str, amount: Decimal, date: date
+    ) -> Settlement:
+        record: Settlement = new(Settlement)
+        set_company(record, company)
+        set_id(record, id)
+        set_invoice(record, invoice)
+        set_credit(record, credit)
+        set_amount(record, amount)
+        set_date(record, date)
+        return record
+
+    return make
+
+
+_make_transaction = _transaction_maker()
+_make_settlement = _settlement_maker()
