@@ -305,7 +305,17 @@ def reminder(details: dict[str, Any]) -> dict[str, Any]:
         "bodyText": body,
         "bodyHtml": html,
         "mailto": f"mailto:{details['email']}?subject=Overdue%20invoices",
-        "invoices": [i["id"] for i in details["openInvoices"] if i["daysPastDue"] > 0],
+        "toName": details["contactName"],
+        "invoices": [
+            {key: i[key] for key in ("id", "dueDate", "daysPastDue", "currency", "openAmount")}
+            for i in details["openInvoices"]
+            if i["daysPastDue"] > 0 and i["collectionStatus"] != "disputed"
+        ],
+        "disputedInvoices": [
+            {"id": i["id"], "currency": i["currency"], "openAmount": i["openAmount"]}
+            for i in details["openInvoices"]
+            if i["collectionStatus"] == "disputed"
+        ],
         "source": "template",
         "disclaimer": DISCLAIMER,
     }

@@ -321,7 +321,8 @@ export async function renderCustomer(main, ctx, route) {
     'aria-label': 'Reminder email' });
   const reminderButton = el('button', {
     type: 'button', className: 'button button-primary',
-    onclick: () => startReminder(draftPanel, company, customer.account, ctx.announce),
+    onclick: () => startReminder(draftPanel, company, customer.account, locale,
+      ctx.announce),
   }, 'Create reminder email');
 
   mount(main,

@@ -10,6 +10,7 @@ import { ApiError, createReminderEmail } from './api.js';
 import { download, el, focus, mount, showModal } from './dom.js';
 import { buildEml, emlBlob } from './eml.js';
 import { badge, errorMessage, loading } from './feedback.js';
+import { formatDate, formatMoney, formatNumber } from './format.js';
 
 /** The confirmation the agent must accept, word for word. */
 export const CONFIRMATION_TEXT = 'A reminder email will be created with AI. Make sure '
@@ -51,7 +52,8 @@ export function sourceBadge(source) {
  * @param {string} account
  */
 function downloadControl(draft, account) {
-  const filename = `reminder-${account}.eml`;
+  const filename = typeof draft.emlFileName === 'string' && draft.emlFileName
+    ? draft.emlFileName : `reminder-${account}.eml`;
   if (typeof draft.emlUrl === 'string' && !draft.eml) {
     return el('a', { className: 'button', href: draft.emlUrl, download: filename },
       'Download .eml');
@@ -66,13 +68,43 @@ function downloadControl(draft, account) {
 }
 
 /**
+ * The overdue invoices the draft asks about, and those left out because they are disputed.
+ * @param {Record<string, any>} draft
+ * @param {string} locale
+ */
+function invoiceList(draft, locale) {
+  const asked = Array.isArray(draft.invoices) ? draft.invoices.filter(
+    (/** @type {any} */ item) => item && typeof item === 'object') : [];
+  const disputed = Array.isArray(draft.disputedInvoices) ? draft.disputedInvoices : [];
+  if (asked.length === 0 && disputed.length === 0) return null;
+  return el('div', { className: 'draft-invoices' },
+    asked.length ? el('table', { className: 'data-table compact' },
+      el('caption', { className: 'draft-caption', text: 'Invoices in this reminder' }),
+      el('thead', {}, el('tr', {},
+        el('th', { scope: 'col', text: 'Invoice' }),
+        el('th', { scope: 'col', text: 'Due date' }),
+        el('th', { scope: 'col', className: 'numeric', text: 'Days past due' }),
+        el('th', { scope: 'col', className: 'numeric', text: 'Open amount' }))),
+      el('tbody', {}, asked.map((/** @type {any} */ item) => el('tr', {},
+        el('th', { scope: 'row', text: item.id }),
+        el('td', { text: formatDate(item.dueDate, locale) }),
+        el('td', { className: 'numeric', text: formatNumber(item.daysPastDue, locale, 0) }),
+        el('td', { className: 'numeric',
+          text: formatMoney(item.openAmount, item.currency, locale) }))))) : null,
+    disputed.length ? el('p', { className: 'muted small',
+      text: `Left out because they are disputed: ${
+        disputed.map((/** @type {any} */ item) => item.id).join(', ')}.` }) : null);
+}
+
+/**
  * The draft, for review.
  * @param {Record<string, any>} draft
  * @param {string} account
+ * @param {string} locale
  * @param {() => void} onDiscard
  * @returns {{view: HTMLElement, heading: HTMLElement}}
  */
-function draftView(draft, account, onDiscard) {
+function draftView(draft, account, locale, onDiscard) {
   const heading = el('h2', { id: 'draft-title', text: 'Reminder email draft' });
   const body = draft.bodyHtml
     ? el('iframe', {
@@ -84,7 +116,8 @@ function draftView(draft, account, onDiscard) {
     el('p', { className: 'draft-review', text: 'Review the draft before you send it. Nothing '
       + 'has been sent.' }),
     el('dl', { className: 'email-headers' },
-      el('dt', {}, 'To'), el('dd', { dataset: { field: 'to' } }, draft.to || '–'),
+      el('dt', {}, 'To'), el('dd', { dataset: { field: 'to' } },
+        draft.toName && draft.to ? `${draft.toName} <${draft.to}>` : draft.to || '–'),
       el('dt', {}, 'Subject'), el('dd', { dataset: { field: 'subject' } }, draft.subject ?? '')),
     body,
     draft.bodyHtml && draft.bodyText
@@ -92,6 +125,7 @@ function draftView(draft, account, onDiscard) {
         el('summary', {}, 'Plain-text version'),
         el('pre', { className: 'email-text', text: draft.bodyText }))
       : null,
+    invoiceList(draft, locale),
     draft.disclaimer ? el('p', { className: 'disclaimer', text: draft.disclaimer }) : null,
     el('div', { className: 'draft-actions' },
       draft.mailto
@@ -100,7 +134,11 @@ function draftView(draft, account, onDiscard) {
         : null,
       downloadControl(draft, account),
       el('button', { type: 'button', className: 'button button-quiet', onclick: onDiscard },
-        'Discard draft')));
+        'Discard draft')),
+    draft.mailtoShortened
+      ? el('p', { className: 'muted small', text: 'The draft is too long for a mail-app link, '
+        + 'so the link carries a shortened text. Download the .eml file for the whole draft.' })
+      : null);
   return { view, heading };
 }
 
@@ -109,9 +147,10 @@ function draftView(draft, account, onDiscard) {
  * @param {HTMLElement} panel where the draft or the message appears
  * @param {string} company
  * @param {string} account
+ * @param {string} locale
  * @param {(message: string) => void} announce
  */
-export async function startReminder(panel, company, account, announce) {
+export async function startReminder(panel, company, account, locale, announce) {
   if (!(await confirmReminder())) {
     announce('No email was created.');
     return;
@@ -133,7 +172,7 @@ export async function startReminder(panel, company, account, announce) {
           text: answer?.detail || 'This customer has nothing overdue to remind them of.' })));
       return;
     }
-    const { view, heading } = draftView(draft, account, discard);
+    const { view, heading } = draftView(draft, account, locale, discard);
     mount(panel, view);
     focus(heading);
   } catch (error) {
