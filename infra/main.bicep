@@ -67,12 +67,34 @@ param webAppOrigin string = ''
 @description('Six-field CRON expression (UTC) of the nightly balance precompute.')
 param precomputeSchedule string = '0 30 1 * * *'
 
+@description('Six-field CRON expression (UTC) of the nightly summaries; keep it after the precompute, whose snapshots they read.')
+param summarySchedule string = '0 30 2 * * *'
+
+@description('Seconds one language model call may take before the template writer answers instead.')
+@minValue(1)
+param aiTimeoutSeconds int = 20
+
+@description('Retries of a language model call whose answer failed the checks, before the template writer.')
+@minValue(0)
+param aiMaxRetries int = 2
+
+@description('Tokens the nightly summaries may spend in one run.')
+@minValue(0)
+param summaryTokenBudget int = 200000
+
 @description('Aging period bounds in days, comma-separated.')
 param agingPeriods string = '30,60,90,120'
 
 @description('How many customers each workspace list shows by default.')
 @minValue(1)
 param workspaceTop int = 10
+
+@description('Days past due that turn a reminder firm, then final, comma-separated.')
+param reminderToneDays string = '30,60'
+
+@description('Days after a workflow reminder before the same customer is due another.')
+@minValue(1)
+param reminderQuietDays int = 7
 
 @description('Largest number of instances the function app scales out to.')
 @minValue(40)
@@ -202,8 +224,14 @@ module functionApp 'modules/function-app.bicep' = {
     azureOpenAiDeployment: aiEnabled ? openAiDeploymentName : ''
     azureOpenAiApiVersion: openAiApiVersion
     precomputeSchedule: precomputeSchedule
+    summarySchedule: summarySchedule
+    aiTimeoutSeconds: aiTimeoutSeconds
+    aiMaxRetries: aiMaxRetries
+    summaryTokenBudget: summaryTokenBudget
     agingPeriods: agingPeriods
     workspaceTop: workspaceTop
+    reminderToneDays: reminderToneDays
+    reminderQuietDays: reminderQuietDays
   }
 }
 

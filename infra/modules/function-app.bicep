@@ -77,12 +77,34 @@ param azureOpenAiApiVersion string
 @description('Six-field CRON expression (UTC) of the nightly balance precompute.')
 param precomputeSchedule string
 
+@description('Six-field CRON expression (UTC) of the nightly summaries, after the precompute.')
+param summarySchedule string
+
+@description('Seconds one language model call may take before the template writer answers instead.')
+@minValue(1)
+param aiTimeoutSeconds int
+
+@description('Retries of a language model call whose answer failed the checks, before the template writer.')
+@minValue(0)
+param aiMaxRetries int
+
+@description('Tokens the nightly summaries may spend in one run.')
+@minValue(0)
+param summaryTokenBudget int
+
 @description('Aging period bounds in days, comma-separated, such as 30,60,90,120.')
 param agingPeriods string
 
 @description('How many customers each workspace list shows by default.')
 @minValue(1)
 param workspaceTop int
+
+@description('Days past due that turn a reminder firm, then final, comma-separated, such as 30,60.')
+param reminderToneDays string
+
+@description('Days after a workflow reminder before the same customer is due another.')
+@minValue(1)
+param reminderQuietDays int
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
@@ -194,9 +216,15 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     AZURE_OPENAI_ENDPOINT: azureOpenAiEndpoint
     AZURE_OPENAI_DEPLOYMENT: azureOpenAiDeployment
     AZURE_OPENAI_API_VERSION: azureOpenAiApiVersion
+    COLLECTIONS_AI_TIMEOUT_SECONDS: string(aiTimeoutSeconds)
+    COLLECTIONS_AI_MAX_RETRIES: string(aiMaxRetries)
     PRECOMPUTE_SCHEDULE: precomputeSchedule
+    SUMMARY_SCHEDULE: summarySchedule
+    COLLECTIONS_SUMMARY_TOKEN_BUDGET: string(summaryTokenBudget)
     COLLECTIONS_AGING_PERIODS: agingPeriods
     COLLECTIONS_WORKSPACE_TOP: string(workspaceTop)
+    COLLECTIONS_REMINDER_TONE_DAYS: reminderToneDays
+    COLLECTIONS_REMINDER_QUIET_DAYS: string(reminderQuietDays)
   }
 }
 
