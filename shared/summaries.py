@@ -10,7 +10,7 @@ spending at most the configured token budget.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -42,6 +42,8 @@ SUMMARY_SCHEMA: JsonObject = {
     "required": ["text"],
     "additionalProperties": False,
 }
+
+SnapshotReader = Callable[[LedgerStore, str, str], JsonObject | None]
 
 # Token estimates: characters / 3 errs on the safe side for German and French prompts.
 _CHARS_PER_TOKEN = 3
@@ -149,6 +151,7 @@ def nightly_summaries(
     now: datetime,
     writer: ModelWriter | None,
     token_budget: int | None = None,
+    snapshots: SnapshotReader | None = None,
 ) -> NightlyReport:
     """Refresh the summaries of every company's customers whose facts changed.
 
@@ -156,16 +159,20 @@ def nightly_summaries(
     characters a token plus the answer's token limit) fits in what is left of the budget, so
     the night never spends more than ``token_budget`` (default
     ``settings.summary_token_budget``). A customer left over keeps its old summary until the
-    next night, or gets a new one when an agent opens it.
+    next night, or gets a new one when an agent opens it. ``snapshots`` reads a customer's
+    precomputed details (default ``shared.precompute.read_snapshot``).
     """
-    from shared.precompute import read_snapshot
+    if snapshots is None:
+        from shared.precompute import read_snapshot
+
+        snapshots = read_snapshot
 
     budget = settings.summary_token_budget if token_budget is None else token_budget
     counts = {"refreshed": 0, "unchanged": 0, "over_budget": 0, "fell_back": 0, "none": 0}
     used = 0
     for company in store.list_companies():
         for customer in store.iter_customers(company.id):
-            details = read_snapshot(store, company.id, customer.account)
+            details = snapshots(store, company.id, customer.account)
             if details is None:
                 counts["none"] += 1
                 continue
