@@ -1,6 +1,6 @@
 // Cosmos DB for NoSQL: the account, the database and the containers the Cosmos store uses,
-// with local (key) auth switched off. The database and container names live in
-// cosmos-layout.json, the one place the store's names are written down for the deployment.
+// with local (key) auth switched off. The database, container names, partition keys and
+// indexing policies live in cosmos-layout.json, and a test holds them to the Cosmos store's.
 //
 // No change feed is read by the app, so there is no `leases` container.
 
@@ -99,6 +99,8 @@ resource containers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containe
         ]
         kind: 'Hash'
       }
+      // Only the paths the store filters or sorts on: every indexed path adds to each write.
+      indexingPolicy: container.indexingPolicy
     }
   }
 }]
