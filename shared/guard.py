@@ -445,9 +445,9 @@ def _find_dates(text: str) -> Iterator[tuple[re.Match[str], list[DateCandidate]]
         for match in pattern.finditer(text):
             groups = match.groupdict()
             month = names[groups["month"].lower().rstrip(".")]
-            year = int(groups["year"]) if groups.get("year") else None
-            day = int(groups["day"]) if groups.get("day") else None
-            yield match, [(year, month, day)]
+            named_year = int(groups["year"]) if groups.get("year") else None
+            named_day = int(groups["day"]) if groups.get("day") else None
+            yield match, [(named_year, month, named_day)]
 
 
 def _full_year(text: str) -> int:
