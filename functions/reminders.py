@@ -6,16 +6,13 @@ Core Tools, does not ask for keys.
 
 from __future__ import annotations
 
-import functools
-
 import azure.functions as func
 
 from functions.clock import utc_now
 from functions.http import endpoint, json_body, json_response, required_param
 from shared import service
-from shared.model_writer import ModelWriter, model_writer_from_settings
+from shared.model_writer import shared_model_writer
 from shared.reminders import ReminderRequest, create_reminder, due_reminders
-from shared.settings import Settings
 
 bp = func.Blueprint()
 
@@ -46,7 +43,7 @@ def reminder_email(req: func.HttpRequest) -> func.HttpResponse:
         req.route_params.get("account", ""),
         request,
         utc_now(),
-        _writer(settings),
+        shared_model_writer(settings),
     )
     return json_response(draft)
 
@@ -58,9 +55,3 @@ def reminders_due(req: func.HttpRequest) -> func.HttpResponse:
         service.store(), service.settings(), required_param(req, "company"), utc_now()
     )
     return json_response(answer)
-
-
-@functools.lru_cache(maxsize=1)
-def _writer(settings: Settings) -> ModelWriter | None:
-    # One client per process and settings: its connection pool and token cache are reused.
-    return model_writer_from_settings(settings)

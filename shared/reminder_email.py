@@ -38,9 +38,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from shared.facts import FACTS_VERSION, UNTRUSTED, Facts, facts_hash
+from shared.generated_text import TextTask
+from shared.guard import GuardPolicy, PolicyTopic
 from shared.mail_handoff import safe_header
 from shared.money import format_amount
 from shared.reminder_schedule import Overdue, OverdueInvoice, Tone
+from shared.stores.base import DocumentKind
 from shared.template_writer import LocaleText, load_template, text_locale
 
 JsonObject = dict[str, Any]
@@ -114,6 +117,33 @@ def write_reminder(
         "opening": str(words["opening"][tone]),
         "closing": str(words["closing"][tone]),
     }
+
+
+def reminder_task(tone: Tone) -> TextTask:
+    """The reminder task: prompt ``reminder.v1``, the phrased parts of the letter.
+
+    The phrased parts need no figure of their own; the guard still checks every amount, date
+    and invoice number a model writes into them against the facts. No promise, threat or fee
+    is allowed in any tone; a final reminder may speak of urgency ("final reminder",
+    "immediately"), but an invented date or number of days still fails the figure check.
+    """
+    allowed = frozenset({PolicyTopic.DEADLINE}) if tone is Tone.FINAL else frozenset()
+    return TextTask(
+        name="reminder",
+        prompt_version=REMINDER_TEMPLATE.split(".", 1)[1],
+        schema={
+            "type": "object",
+            "properties": {name: {"type": "string"} for name in PHRASED_FIELDS},
+            "required": list(PHRASED_FIELDS),
+            "additionalProperties": False,
+        },
+        policy=GuardPolicy(
+            text_fields=PHRASED_FIELDS, allowed_topics=allowed, min_words=3, max_words=90
+        ),
+        template=write_reminder,
+        kind=DocumentKind.REMINDER,
+        max_output_tokens=500,
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,20 +29,12 @@ from enum import StrEnum
 from typing import TypeVar
 
 from shared.customer_view import company_today, customer_details, require_company
-from shared.generated_text import GeneratedText, TextTask, generate_text
-from shared.guard import GuardPolicy, PolicyTopic
+from shared.generated_text import GeneratedText, generate_text
 from shared.mail_handoff import eml_file_name, eml_message, mailto_link, safe_address
 from shared.model_writer import ModelWriter
 from shared.money import format_amount
 from shared.problems import ConfirmationRequired, FieldError, InvalidRequest, NothingToRemind
-from shared.reminder_email import (
-    PHRASED_FIELDS,
-    REMINDER_TEMPLATE,
-    ReminderDraft,
-    compose_draft,
-    reminder_facts,
-    write_reminder,
-)
+from shared.reminder_email import ReminderDraft, compose_draft, reminder_facts, reminder_task
 from shared.reminder_schedule import (
     DRAFT_PREFIX,
     Overdue,
@@ -148,33 +140,6 @@ def _enum_field(body: JsonObject, name: str, kind: type[_E], errors: list[FieldE
         allowed = ", ".join(member.value for member in kind)
         errors.append(FieldError(name, f"must be one of {allowed}"))
         return None
-
-
-def reminder_task(tone: Tone) -> TextTask:
-    """The reminder task: prompt ``reminder.v1``, the phrased parts of the letter.
-
-    The phrased parts need no figure of their own; the guard still checks every amount, date
-    and invoice number a model writes into them against the facts. No promise, threat or fee
-    is allowed in any tone; a final reminder may speak of urgency ("final reminder",
-    "immediately"), but an invented date or number of days still fails the figure check.
-    """
-    allowed = frozenset({PolicyTopic.DEADLINE}) if tone is Tone.FINAL else frozenset()
-    return TextTask(
-        name="reminder",
-        prompt_version=REMINDER_TEMPLATE.split(".", 1)[1],
-        schema={
-            "type": "object",
-            "properties": {name: {"type": "string"} for name in PHRASED_FIELDS},
-            "required": list(PHRASED_FIELDS),
-            "additionalProperties": False,
-        },
-        policy=GuardPolicy(
-            text_fields=PHRASED_FIELDS, allowed_topics=allowed, min_words=3, max_words=90
-        ),
-        template=write_reminder,
-        kind=DocumentKind.REMINDER,
-        max_output_tokens=500,
-    )
 
 
 def create_reminder(
