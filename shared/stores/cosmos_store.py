@@ -33,6 +33,7 @@ import hashlib
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
@@ -40,6 +41,7 @@ from enum import StrEnum
 from types import NoneType, UnionType
 from typing import TYPE_CHECKING, Any, TypeVar, Union, get_args, get_origin, get_type_hints
 
+from azure.core import MatchConditions
 from azure.core.credentials import TokenCredential
 from azure.core.exceptions import AzureError
 from azure.cosmos import ContainerProxy, CosmosClient, DatabaseProxy, PartitionKey
@@ -99,6 +101,8 @@ COMPANIES_INDEXING: JsonObject = {
 
 # Cosmos DB's limit of operations in one transactional batch.
 BATCH_LIMIT = 100
+# Customer partitions written at once by one ``write_batch``.
+WRITE_CONCURRENCY = 8
 # Ids in one query's array parameter; keeps each query well under the query size limit.
 QUERY_CHUNK = 200
 # Accounts per range query of ``customer_ledgers``: a few hundred customers' rows in memory.
@@ -118,7 +122,7 @@ _ESCAPES = str.maketrans({"%": "%25", "|": "%7C", "/": "%2F", "\\": "%5C", "?": 
 _FIELD_TYPES: dict[type, dict[str, Any]] = {}
 
 _Record = TypeVar("_Record", Company, Customer, Transaction, Settlement, Activity)
-_Operation = tuple[str, tuple[Any, ...]]
+_Operation = tuple[str, tuple[Any, ...]] | tuple[str, tuple[Any, ...], dict[str, Any]]
 
 
 def client_options() -> dict[str, Any]:
@@ -215,8 +219,9 @@ class CosmosStore:
 
             for document in plan.companies:
                 self._companies.upsert_item(document)
-            for partition in sorted(plan.partitions.values(), key=lambda p: p.pk):
-                self._write_partition(self._ledger, partition.pk, partition.operations())
+            self._write_partitions(
+                self._ledger, [(p.pk, p.operations()) for p in plan.partitions.values()]
+            )
 
         logger.info(
             "Wrote %d ledger records (%d unchanged) across %d customer partitions.",
@@ -244,17 +249,19 @@ class CosmosStore:
     def _plan_customers(self, customers: Sequence[Customer], plan: _Plan) -> None:
         if not customers:
             return
-        wanted = {(c.company, c.account): c for c in customers}
-        items = [(_CUSTOMER, _ledger_pk(*key)) for key in wanted]
-        stored = {doc["pk"]: doc for doc in self._ledger.read_items(items)}
+        by_company: dict[str, dict[str, Customer]] = defaultdict(dict)
+        for customer in customers:
+            by_company[customer.company][customer.account] = customer
 
-        for (company, account), customer in wanted.items():
-            document = _ledger_document(_CUSTOMER, company, account, account, customer)
-            if _same(stored.get(document["pk"]), document):
-                plan.unchanged["customers"] += 1
-                continue
-            plan.written["customers"] += 1
-            plan.partition(company, account).upserts.append(document)
+        for company, wanted in by_company.items():
+            stored = self._find(company, _CUSTOMER, wanted)
+            for account, customer in wanted.items():
+                document = _ledger_document(_CUSTOMER, company, account, account, customer)
+                if _same(stored.get(account), document):
+                    plan.unchanged["customers"] += 1
+                    continue
+                plan.written["customers"] += 1
+                plan.partition(company, account).upserts.append(document)
 
     def _plan_keyed(
         self,
@@ -313,22 +320,43 @@ class CosmosStore:
 
     def _plan_versions(self, plan: _Plan) -> None:
         """Every partition the plan writes to has a change, so each gets one version bump."""
-        if not plan.partitions:
-            return
-        items = [(_VERSION, pk) for pk in plan.partitions]
-        stored = {doc["pk"] for doc in self._ledger.read_items(items)}
+        by_company: dict[str, list[str]] = defaultdict(list)
         for partition in plan.partitions.values():
-            partition.version_exists = partition.pk in stored
+            by_company[partition.company].append(partition.account)
+
+        for company, accounts in by_company.items():
+            for account, stored in self._find(company, _VERSION, accounts).items():
+                plan.partition(company, account).version = stored
+
+    def _write_partitions(
+        self, container: ContainerProxy, partitions: Sequence[tuple[str, Sequence[_Operation]]]
+    ) -> None:
+        """Write several partitions at once; each one's operations stay in their order.
+
+        Partitions are independent (no transaction spans two), so writing them concurrently
+        changes nothing but the time an ingest takes. The first error is raised once every
+        partition has finished, so no write is left running behind the caller.
+        """
+        if not partitions:
+            return
+        if self._batches is None:
+            self._batches = self._probe_batches()
+        if len(partitions) == 1:
+            self._write_partition(container, *partitions[0])
+            return
+
+        with ThreadPoolExecutor(WRITE_CONCURRENCY, thread_name_prefix="cosmos-write") as pool:
+            futures = [
+                pool.submit(self._write_partition, container, pk, operations)
+                for pk, operations in partitions
+            ]
+        for future in futures:
+            future.result()
 
     def _write_partition(
         self, container: ContainerProxy, pk: str, operations: Sequence[_Operation]
     ) -> None:
         """Write one partition's operations in order, in transactional batches where possible."""
-        if not operations:
-            return
-        if self._batches is None:
-            self._batches = self._probe_batches()
-
         for start in range(0, len(operations), BATCH_LIMIT):
             chunk = operations[start : start + BATCH_LIMIT]
             if self._batches:
@@ -371,12 +399,16 @@ class CosmosStore:
         return None if document is None else _decode(Company, document["record"])
 
     def get_customers(self, company: str, accounts: Iterable[str]) -> dict[str, Customer]:
-        items = [(_CUSTOMER, _ledger_pk(company, account)) for account in set(accounts)]
-        if not items:
-            return {}
+        wanted = set(accounts)
         with _errors("read customers"):
-            documents = list(self._ledger.read_items(items))
-        return {doc["account"]: _decode(Customer, doc["record"]) for doc in documents}
+            if len(wanted) == 1:
+                # The details page asks for one customer: a point read, the cheapest read.
+                (account,) = wanted
+                found = _point_read(self._ledger, _CUSTOMER, _ledger_pk(company, account))
+                documents = {} if found is None else {account: found}
+            else:
+                documents = self._find(company, _CUSTOMER, wanted)
+        return {account: _decode(Customer, doc["record"]) for account, doc in documents.items()}
 
     def iter_customers(self, company: str) -> Iterator[Customer]:
         query = "SELECT * FROM c WHERE c.company = @company AND c.type = @type ORDER BY c.account"
@@ -518,7 +550,8 @@ class CosmosStore:
         return {account: versions[account] for account in sorted(versions)}
 
     def _find(self, company: str, kind: str, keys: Iterable[str]) -> dict[str, JsonObject]:
-        """Ledger documents of one kind by record id, wherever their customer is."""
+        """Ledger documents of one kind by key (record id, or account for customers and
+        versions), wherever their customer is: one query per chunk, across partitions."""
         query = (
             "SELECT * FROM c WHERE c.company = @company AND c.type = @type "
             "AND ARRAY_CONTAINS(@keys, c.key)"
@@ -554,7 +587,7 @@ class CosmosStore:
             for key, body in sorted(latest.items())
         ]
         with _errors("write documents"):
-            self._write_partition(self._documents, pk, operations)
+            self._write_partitions(self._documents, [(pk, operations)] if operations else [])
         logger.info("Wrote %d %s documents of %s.", len(operations), kind.value, company)
         return len(operations)
 
@@ -601,26 +634,31 @@ class _Partition:
     account: str
     upserts: list[JsonObject] = field(default_factory=list)
     deletes: list[str] = field(default_factory=list)
-    version_exists: bool = False
+    version: JsonObject | None = None
 
     def operations(self) -> list[_Operation]:
         operations: list[_Operation] = [("upsert", (doc,)) for doc in self.upserts]
         operations += [("delete", (cosmos_id,)) for cosmos_id in self.deletes]
 
-        # Last, so that a version is never visible before the writes it stands for.
-        if self.version_exists:
-            increment = [{"op": "incr", "path": "/version", "value": 1}]
-            operations.append(("patch", (_VERSION, increment)))
-        else:
+        # Last, so that a version is never visible before the writes it stands for. The
+        # replace is conditional on the version read while planning: a concurrent batch
+        # for the same customer makes this one fail whole instead of losing a bump.
+        if self.version is None:
             version = {
                 "id": _VERSION,
                 "pk": self.pk,
                 "type": _VERSION,
                 "company": self.company,
                 "account": self.account,
+                "key": self.account,
                 "version": 1,
             }
             operations.append(("create", (version,)))
+        else:
+            bumped = {name: value for name, value in self.version.items() if name[0] != "_"}
+            bumped["version"] = int(self.version["version"]) + 1
+            etag = {"if_match_etag": self.version["_etag"]}
+            operations.append(("replace", (_VERSION, bumped), etag))
         return operations
 
 
@@ -642,15 +680,19 @@ class _Plan:
 
 def _write_one_by_one(container: ContainerProxy, pk: str, operations: Sequence[_Operation]) -> None:
     """The same operations as a batch, in order, without its atomicity (test servers only)."""
-    for name, arguments in operations:
+    for operation in operations:
+        name, arguments = operation[0], operation[1]
         if name == "upsert":
             container.upsert_item(arguments[0])
         elif name == "delete":
             container.delete_item(arguments[0], partition_key=pk)
         elif name == "create":
             container.create_item(arguments[0])
-        elif name == "patch":
-            container.patch_item(arguments[0], partition_key=pk, patch_operations=arguments[1])
+        elif name == "replace" and len(operation) == 3:
+            etag = operation[2]["if_match_etag"]
+            container.replace_item(
+                arguments[0], arguments[1], etag=etag, match_condition=MatchConditions.IfNotModified
+            )
         else:
             raise ValueError(f"Unknown batch operation {name!r}.")
 
