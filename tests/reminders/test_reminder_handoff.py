@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
-from typing import cast
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from shared.mail_handoff import (
@@ -33,7 +32,7 @@ def read_mailto(url: str) -> tuple[str, str, str]:
 
 
 def parse_eml(text: str) -> EmailMessage:
-    return cast(EmailMessage, BytesParser(policy=policy.default).parsebytes(text.encode("ascii")))
+    return BytesParser(policy=policy.default).parsebytes(text.encode("ascii"))
 
 
 def test_a_short_draft_travels_whole_and_encoded() -> None:
