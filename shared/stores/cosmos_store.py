@@ -357,8 +357,7 @@ class CosmosStore:
         self, container: ContainerProxy, pk: str, operations: Sequence[_Operation]
     ) -> None:
         """Write one partition's operations in order, in transactional batches where possible."""
-        for start in range(0, len(operations), BATCH_LIMIT):
-            chunk = operations[start : start + BATCH_LIMIT]
+        for chunk in _batch_chunks(operations):
             if self._batches:
                 container.execute_item_batch(chunk, partition_key=pk)
             else:
@@ -697,6 +696,18 @@ def _write_one_by_one(container: ContainerProxy, pk: str, operations: Sequence[_
             raise ValueError(f"Unknown batch operation {name!r}.")
 
 
+def _batch_chunks(operations: Sequence[_Operation]) -> Iterator[Sequence[_Operation]]:
+    """Split a partition's operations into batches, counting full batches from the end.
+
+    The last batch is then full (or holds everything), so the version bump always travels
+    with rows: if it fails, those rows fail with it and a batch sent again bumps it again.
+    """
+    first = len(operations) % BATCH_LIMIT or BATCH_LIMIT
+    yield operations[:first]
+    for start in range(first, len(operations), BATCH_LIMIT):
+        yield operations[start : start + BATCH_LIMIT]
+
+
 def _point_read(container: ContainerProxy, cosmos_id: str, pk: str) -> JsonObject | None:
     """One item by id and partition key, or None when Cosmos DB answers 404."""
     try:
@@ -710,7 +721,8 @@ def _errors(action: str) -> Iterator[None]:
     """Turn the SDK's errors, after its own retries, into ``StoreError`` naming the action."""
     try:
         yield
-    except CosmosHttpResponseError as error:
+    except (CosmosHttpResponseError, CosmosBatchOperationError) as error:
+        # A failed transactional batch is not a CosmosHttpResponseError, but carries a status.
         logger.warning("Cosmos DB refused to %s: status %s.", action, error.status_code)
         raise StoreError(
             f"Cosmos DB refused to {action} (status {error.status_code}); see the log."
