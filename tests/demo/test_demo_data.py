@@ -8,6 +8,7 @@ small run.
 
 from __future__ import annotations
 
+import gc
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -328,6 +329,22 @@ def test_invoice_numbers_follow_the_calendar(batch: LedgerBatch) -> None:
 def test_every_company_tells_every_story(
     batch: LedgerBatch, figures: dict[tuple[str, str], CustomerFigures], company: str
 ) -> None:
+    assert_company_tells_every_story(batch, figures, company)
+
+
+@pytest.mark.parametrize(("seed", "today"), [(1, date(2024, 2, 29)), (42, date(2026, 12, 31))])
+def test_other_seeds_and_days_keep_the_invariants_and_the_stories(seed: int, today: date) -> None:
+    batch = demo_batch(today, seed)
+    figures = figures_by_customer(batch, today)
+
+    assert_ledger_invariants(batch, today)
+    for company in batch.companies:
+        assert_company_tells_every_story(batch, figures, company.id)
+
+
+def assert_company_tells_every_story(
+    batch: LedgerBatch, figures: dict[tuple[str, str], CustomerFigures], company: str
+) -> None:
     mine = [f for (owner, _), f in figures.items() if owner == company]
     open_invoices = [i for f in mine for i in f.open_invoices]
     accounting = next(c.currency for c in batch.companies if c.id == company)
@@ -374,6 +391,7 @@ def test_activities_are_open_overdue_or_closed_of_every_kind(batch: LedgerBatch)
     assert any(a.end < TODAY for a in open_ones), "open activities past their end date"
     assert any(a.end >= TODAY for a in open_ones)
     assert any(a.status is ActivityStatus.CLOSED for a in activities)
+    assert all(a.end <= TODAY for a in activities if a.status is ActivityStatus.CLOSED)
     assert {a.type for a in open_ones} >= {"call", "email", "task", "promise_to_pay", "dispute"}
     assert {a.priority for a in activities} == {"low", "normal", "high"}
 
@@ -436,6 +454,19 @@ def test_the_scale_ledger_has_open_overdue_and_unapplied_amounts() -> None:
         i.collection_status is CollectionStatus.DISPUTED for f in figures for i in f.open_invoices
     )
     assert any(c.currency != "USD" for c in batch.customers if c.company == "usmf")
+
+
+def test_the_scale_ledger_leaves_the_garbage_collector_as_it_found_it() -> None:
+    batches = demo_batch_at_scale(20, 4, TODAY, 1, chunk_size=5)
+
+    next(batches)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        next(batches)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_the_scale_ledger_refuses_sizes_it_cannot_make() -> None:
