@@ -8,6 +8,7 @@ Functions host.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import mimetypes
@@ -31,8 +32,13 @@ MAX_BODY_BYTES = 32 * 1024 * 1024
 WEB_ROOT = Path(__file__).resolve().parent.parent / "web"
 
 
+@functools.cache
 def registered_routes(app: func.FunctionApp) -> tuple[RouteTable, dict[str, Any]]:
-    """The HTTP routes and the other (timer, queue) functions that ``app`` registers."""
+    """The HTTP routes and the other (timer, queue) functions that ``app`` registers.
+
+    Cached: the Functions library indexes an app only once and refuses a second indexing as
+    duplicate function names.
+    """
     routes: list[Route] = []
     others: dict[str, Any] = {}
     for function in app.get_functions():
