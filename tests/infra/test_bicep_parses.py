@@ -9,6 +9,7 @@ with the Cosmos store.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -43,6 +44,7 @@ def _ids(paths: list[Path]) -> list[str]:
     return [str(path.relative_to(INFRA)) for path in paths]
 
 
+@functools.cache
 def parse(path: Path) -> dict[str, Any]:
     # pycep's TypedDicts describe only part of what it returns; the tests read it as plain JSON.
     return cast("dict[str, Any]", BicepParser().parse(file_path=path))
