@@ -13,8 +13,6 @@ from typing import Any
 
 import pytest
 
-from tests.web import fake_api
-
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO_ROOT / "test-artifacts" / "screenshots"
 AXE_SCRIPT = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -28,17 +26,6 @@ CHROMIUM_ARGS = [
 ]
 LAPTOP = {"width": 1366, "height": 900}
 TABLET = {"width": 820, "height": 1180}
-
-
-@pytest.fixture(scope="session")
-def live_server() -> Iterator[str]:
-    """The canned API of ``fake_api`` while the local host cannot serve the demo ledger yet.
-
-    Temporary: the project-wide ``live_server`` (tests/conftest.py) replaces it once the
-    local host runs; delete this fixture then.
-    """
-    with fake_api.serve() as base_url:
-        yield base_url
 
 
 @pytest.fixture(scope="session")

@@ -39,13 +39,15 @@ function compare(kind, a, b) {
  * Build a table whose rows can be sorted by any sortable column.
  * @param {{caption: string, columns: Column[], rows: any[], emptyText: string,
  *   sortKey?: string, direction?: 'ascending' | 'descending', name?: string,
- *   rowClass?: (row: any) => string}} options
+ *   rowClass?: (row: any) => string, pageSize?: number}} options
+ *   pageSize: rows shown before a "Show all" button; sorting always covers every row
  * @returns {HTMLElement}
  */
 export function sortableTable(options) {
   const { columns, rows } = options;
   let sortKey = options.sortKey ?? null;
   let direction = options.direction ?? 'ascending';
+  let showAll = !options.pageSize || rows.length <= options.pageSize;
 
   if (rows.length === 0) return empty(options.emptyText);
 
@@ -87,7 +89,8 @@ export function sortableTable(options) {
       if (item.key === sortKey && item.sort) th.setAttribute('aria-sort', direction);
       else th.removeAttribute('aria-sort');
     });
-    mount(body, sorted.map((row) => el('tr', { className: options.rowClass?.(row) ?? null },
+    const shown = showAll ? sorted : sorted.slice(0, options.pageSize);
+    mount(body, shown.map((row) => el('tr', { className: options.rowClass?.(row) ?? null },
       columns.map((item) => el(item.rowHeader ? 'th' : 'td', {
         scope: item.rowHeader ? 'row' : null,
         className: item.numeric ? 'numeric' : null,
@@ -95,12 +98,23 @@ export function sortableTable(options) {
       }, item.render ? item.render(row) : valueOf(item, row))))));
   }
 
+  const more = showAll ? null : el('button', {
+    type: 'button',
+    className: 'button button-quiet show-all',
+    onclick: () => {
+      showAll = true;
+      draw();
+      more?.remove();
+    },
+  }, `Show all ${rows.length}`);
+
   draw();
   // Focusable so a wide table can be scrolled from the keyboard on a narrow screen.
-  return el('div', { className: 'table-scroll', tabindex: '0', role: 'region',
+  const wrapper = el('div', { className: 'table-scroll', tabindex: '0', role: 'region',
     'aria-label': `${options.caption}, table` },
   el('table', { className: 'data-table', dataset: { table: options.name ?? '' } },
     el('caption', { className: 'visually-hidden', text: options.caption }),
     el('thead', {}, el('tr', {}, headers)),
     body));
+  return more ? el('div', {}, wrapper, more) : wrapper;
 }

@@ -134,7 +134,7 @@ function activitiesTable(workspace, ctx, allAgents) {
     render: (row) => closeButton(row, ctx, company) });
   return sortableTable({
     caption: 'Open activities', name: 'activities', columns, rows,
-    sortKey: 'end', direction: 'ascending',
+    sortKey: 'end', direction: 'ascending', pageSize: 15,
     emptyText: 'No open activities. Nothing is waiting for you here.',
     rowClass: (row) => (row.overdue && row.status !== 'closed' ? 'row-overdue' : ''),
   });
