@@ -11,6 +11,7 @@ left out when the fact it states is absent or zero (the guard refuses zero amoun
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 from collections.abc import Mapping
@@ -18,9 +19,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from shared.currencies import minor_unit
 from shared.facts import Facts
+
+if TYPE_CHECKING:
+    from babel import Locale
+    from babel.numbers import NumberPattern
 
 SUPPORTED_LANGUAGES = ("en", "de", "fr", "es")
 DEFAULT_LANGUAGE = "en"
@@ -54,6 +60,21 @@ def text_locale(tag: str | None) -> str:
     return language
 
 
+@functools.cache
+def _babel_locale(tag: str) -> Locale:
+    from babel import Locale
+
+    return Locale.parse(tag)
+
+
+@functools.cache
+def _amount_format(tag: str, decimals: int) -> NumberPattern:
+    """The locale's standard currency pattern with exactly ``decimals`` decimals."""
+    pattern: NumberPattern = copy.copy(_babel_locale(tag).currency_formats["standard"])
+    pattern.frac_prec = (decimals, decimals)
+    return pattern
+
+
 @dataclass(frozen=True, slots=True)
 class LocaleText:
     """Formats facts values for one locale; values arrive as the facts hold them."""
@@ -61,10 +82,17 @@ class LocaleText:
     locale: str
 
     def amount(self, value: str, currency: str) -> str:
-        """``"1234.50", "EUR"`` → ``1.234,50 €`` in ``de``."""
-        from babel.numbers import format_currency
+        """``"1234.50", "EUR"`` → ``1.234,50 €`` in ``de``.
 
-        return str(format_currency(Decimal(value), currency, locale=self.locale))
+        The decimals are the currency's ISO 4217 minor unit, not CLDR's display digits: CLDR
+        shows forint without decimals, which would print HUF 1234.56 as ``1.235 HUF``.
+        """
+        pattern = _amount_format(self.locale, minor_unit(currency))
+        return str(
+            pattern.apply(
+                Decimal(value), _babel_locale(self.locale), currency=currency, currency_digits=False
+            )
+        )
 
     def date(self, value: str) -> str:
         """``"2025-03-31"`` → ``31. März 2025`` in ``de``."""
