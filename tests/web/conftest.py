@@ -1,5 +1,7 @@
-"""Browser fixtures: headless Chromium through Playwright, and the server under test.
+"""Browser fixtures: headless Chromium through Playwright.
 
+The server under test is the project-wide ``live_server`` (tests/conftest.py): the local host
+with the demo ledger, precomputed, serving the web app at ``/``.
 The browser is the system Chromium (``CHROMIUM_PATH``, default ``/usr/bin/chromium``);
 Playwright never downloads one. Screenshots go to ``test-artifacts/screenshots/``.
 """
