@@ -1124,7 +1124,9 @@ def demo_batch_at_scale(
       foreign currency or stopped paying (invoices over 120 days past due); the last one to
       three invoices of every customer are open;
     - memory stays bounded: one batch is built at a time, and nothing is kept once the
-      caller lets a batch go;
+      caller lets a batch go; while a batch is built (never while the caller holds the
+      generator suspended) the cyclic garbage collector is paused, which saves a quarter of
+      the time;
     - the records depend on ``(customers, transactions_per_customer, today, seed)`` only;
       ``chunk_size`` changes how they are cut into batches, not what they are.
 
