@@ -1,0 +1,694 @@
+"""The nightly precompute: a snapshot per customer and the workspace lists, per company.
+
+A run covers one company as of one date (the company's own today, from ``precompute_all``).
+It is cut into batches of neighbouring accounts that any process can take:
+
+1. ``plan_batches`` starts the run, or resumes it, and returns the batches not done yet;
+2. ``run_batch`` computes one batch: each customer's snapshot, its ``CustomerEntry`` (the
+   roll-forward index) and the batch's partial top lists; the batch result document is
+   written last and marks the batch done;
+3. ``finish_run`` merges the partial lists, writes the run's lists and switches the
+   ``current`` pointer, then drops what older runs left.
+
+Locally ``precompute_company`` runs the three in one process (or a few worker processes);
+on Azure the batches fan out over a queue (``docs/precompute.md``).
+
+Properties the tests hold the code to:
+
+- idempotent: rerunning a finished date with an unchanged ledger writes nothing;
+- resumable: a killed run continues where it stopped; finished batches are not redone, and
+  a batch killed half-way is redone whole (each snapshot write is atomic on its own);
+- atomic for readers: lists are written under the run's key and become visible only when
+  the pointer switches, so a reader sees one run's lists or the next one's;
+- incremental: a customer whose ledger version is the one its snapshot was computed from is
+  not read from the ledger. If its figures still hold on the new date (``shared.snapshot``)
+  the snapshot is left as it is; otherwise it is rolled forward from the items the
+  snapshot keeps. Only customers whose ledger changed are read again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from multiprocessing import get_context
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from shared import snapshot
+from shared.aging import AgingPeriods
+from shared.customer_details import activity_document
+from shared.ledger import Company
+from shared.precompute_runs import (
+    COMPLETE,
+    POINTER_KEY,
+    RUNNING,
+    STATE_KEY,
+    Basis,
+    Run,
+    batch_key,
+    batch_prefix,
+    index_key,
+    lists_key,
+    plan_starts,
+    run_key,
+)
+from shared.settings import Settings
+from shared.snapshot_figures import AsOfContext, ComputedSnapshot, compute_snapshot
+from shared.stores.base import DocumentKind, JsonObject, LedgerStore
+from shared.workspace_lists import (
+    COMPANY_SCOPE,
+    CustomerEntry,
+    candidates,
+    entry_of,
+    lists_document,
+)
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_BATCH_SIZE = 2_000
+_WRITE_CHUNK = 500
+
+RUN = DocumentKind.RUN
+WORKSPACE = DocumentKind.WORKSPACE
+SNAPSHOT = DocumentKind.SNAPSHOT
+
+
+class RunNotReady(RuntimeError):
+    """``finish_run`` was called before every batch of the run was done."""
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """A range of accounts of one run: ``start <= account < stop`` (``stop=None``: no end).
+
+    Everything ``run_batch`` needs travels in the batch, so it fits in a queue message
+    (``to_message``) and any instance can take it.
+    """
+
+    company: str
+    as_of: date
+    attempt: int
+    index: int
+    start: str
+    stop: str | None
+    currency: str
+    aging_bounds: tuple[int, ...]
+    baseline: str | None
+
+    @property
+    def run(self) -> str:
+        return run_key(self.as_of, self.attempt)
+
+    def to_message(self) -> JsonObject:
+        return {
+            "company": self.company,
+            "asOf": self.as_of.isoformat(),
+            "attempt": self.attempt,
+            "index": self.index,
+            "start": self.start,
+            "stop": self.stop,
+            "currency": self.currency,
+            "agingBounds": list(self.aging_bounds),
+            "baseline": self.baseline,
+        }
+
+    @classmethod
+    def from_message(cls, body: JsonObject) -> Batch:
+        return cls(
+            company=body["company"],
+            as_of=date.fromisoformat(body["asOf"]),
+            attempt=body["attempt"],
+            index=body["index"],
+            start=body["start"],
+            stop=body["stop"],
+            currency=body["currency"],
+            aging_bounds=tuple(body["agingBounds"]),
+            baseline=body["baseline"],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    """What one batch did: customers seen, read again, rolled forward, left as they were."""
+
+    index: int
+    customers: int
+    recomputed: int
+    rolled_forward: int
+    unchanged: int
+
+
+@dataclass(slots=True)
+class PrecomputeReport:
+    """What a run of one company did; ``skipped`` when the date was done and nothing changed."""
+
+    company: str
+    as_of: date
+    run: str
+    customers: int = 0
+    recomputed: int = 0
+    rolled_forward: int = 0
+    unchanged: int = 0
+    batches: int = 0
+    batches_resumed: int = 0
+    seconds: float = 0.0
+    skipped: bool = False
+    results: list[BatchResult] = field(default_factory=list, repr=False)
+
+    def add(self, result: BatchResult) -> None:
+        self.results.append(result)
+        self.customers += result.customers
+        self.recomputed += result.recomputed
+        self.rolled_forward += result.rolled_forward
+        self.unchanged += result.unchanged
+
+    def to_json(self) -> JsonObject:
+        return {
+            "company": self.company,
+            "asOf": self.as_of.isoformat(),
+            "run": self.run,
+            "customers": self.customers,
+            "recomputed": self.recomputed,
+            "rolledForward": self.rolled_forward,
+            "unchanged": self.unchanged,
+            "batches": self.batches,
+            "batchesResumed": self.batches_resumed,
+            "seconds": round(self.seconds, 3),
+            "skipped": self.skipped,
+        }
+
+
+# Running everything.
+
+
+def precompute_all(
+    store: LedgerStore,
+    settings: Settings,
+    now: datetime,
+    *,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+) -> list[PrecomputeReport]:
+    """Precompute every company as of its own date at the instant ``now`` (aware, any zone)."""
+    if now.tzinfo is None:
+        raise ValueError("precompute_all needs an aware datetime, such as one in UTC.")
+    return [
+        precompute_company(
+            store,
+            company,
+            now.astimezone(ZoneInfo(company.time_zone)).date(),
+            settings,
+            batch_size=batch_size,
+        )
+        for company in store.list_companies()
+    ]
+
+
+def precompute_company(
+    store: LedgerStore,
+    company: Company,
+    as_of: date,
+    settings: Settings,
+    *,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    workers: int = 1,
+    open_worker_store: Callable[[], LedgerStore] | None = None,
+) -> PrecomputeReport:
+    """Run (or finish) the precompute of ``company`` as of ``as_of``, in this process.
+
+    With ``workers > 1`` and ``open_worker_store`` (which opens the same store anew), the
+    batches run in that many worker processes; planning and finishing stay here.
+    """
+    started = time.perf_counter()
+    run, pending = _start(store, company, as_of, settings, batch_size)
+    report = PrecomputeReport(company.id, as_of, run.key, batches=len(run.starts))
+    report.batches_resumed = len(run.starts) - len(pending)
+    if run.status == COMPLETE and not pending:
+        report.skipped = True
+        report.customers = report.unchanged = run.ledger_mark[0]
+    else:
+        for result in _run_all(store, pending, workers, open_worker_store):
+            report.add(result)
+        finish_run(store, company.id, as_of)
+
+    report.seconds = time.perf_counter() - started
+    logger.info(
+        "Precompute %s as of %s (run %s): %s customers, %s recomputed, %s rolled forward, "
+        "%s unchanged, %s batches (%s resumed)%s in %.2f s.",
+        company.id,
+        as_of,
+        run.key,
+        report.customers,
+        report.recomputed,
+        report.rolled_forward,
+        report.unchanged,
+        report.batches,
+        report.batches_resumed,
+        ", nothing to do" if report.skipped else "",
+        report.seconds,
+    )
+    return report
+
+
+def _run_all(
+    store: LedgerStore,
+    batches: list[Batch],
+    workers: int,
+    open_worker_store: Callable[[], LedgerStore] | None,
+) -> Iterator[BatchResult]:
+    if workers <= 1 or open_worker_store is None or len(batches) < 2:
+        for batch in batches:
+            yield run_batch(store, batch)
+        return
+
+    # Fork: the workers inherit the code and the opener; each opens its own store.
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=get_context("fork"),
+        initializer=_open_worker,
+        initargs=(open_worker_store,),
+    ) as pool:
+        yield from pool.map(_run_in_worker, batches)
+
+
+_worker_store: LedgerStore | None = None
+
+
+def _open_worker(open_store: Callable[[], LedgerStore]) -> None:
+    global _worker_store
+    _worker_store = open_store()
+
+
+def _run_in_worker(batch: Batch) -> BatchResult:
+    assert _worker_store is not None
+    return run_batch(_worker_store, batch)
+
+
+# Step 1: plan, or resume.
+
+
+def plan_batches(
+    store: LedgerStore,
+    company: Company,
+    as_of: date,
+    settings: Settings,
+    *,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+) -> list[Batch]:
+    """Start or resume the run of ``company`` as of ``as_of``; return its batches not done.
+
+    An empty list means every batch is done: the run needs only ``finish_run``, or nothing
+    at all when it finished before and the ledger has not changed since.
+    """
+    return _start(store, company, as_of, settings, batch_size)[1]
+
+
+def _start(
+    store: LedgerStore, company: Company, as_of: date, settings: Settings, batch_size: int
+) -> tuple[Run, list[Batch]]:
+    versions = store.ledger_versions(company.id)
+    mark = (len(versions), sum(versions.values()))
+    basis = Basis(company.currency, settings.aging_periods.bounds)
+    pointer = store.get_document(company.id, WORKSPACE, POINTER_KEY)
+    existing = _read_run(store, company.id, as_of)
+
+    if existing is not None:
+        if existing.status == RUNNING:
+            return existing, _pending(store, existing)
+        is_current = pointer is not None and pointer["run"] == existing.key
+        if is_current and existing.ledger_mark == mark and existing.basis == basis:
+            return existing, []
+
+    run = Run(
+        company=company.id,
+        as_of=as_of,
+        attempt=1 if existing is None else existing.attempt + 1,
+        status=RUNNING,
+        starts=plan_starts(list(versions), batch_size),
+        baseline=_baseline(store, company.id, as_of, basis, pointer),
+        basis=basis,
+        ledger_mark=mark,
+    )
+    state = store.get_document(company.id, RUN, STATE_KEY) or {"latestStarted": "", "runs": []}
+    state = {
+        "latestStarted": max(state["latestStarted"], as_of.isoformat()),
+        "runs": list(dict.fromkeys([*state["runs"], run.key])),
+    }
+    # The run document before the day's pointer to it: a crash in between leaves a run no
+    # one points to, and the next start makes the same one again.
+    store.put_documents(company.id, RUN, [(STATE_KEY, state), (run.key, run.to_json())])
+    store.put_documents(company.id, RUN, [(as_of.isoformat(), {"attempt": run.attempt})])
+    return run, _pending(store, run)
+
+
+def _read_run(store: LedgerStore, company: str, as_of: date) -> Run | None:
+    """The latest attempt of the run of ``company`` as of ``as_of``, if one was started."""
+    day = store.get_document(company, RUN, as_of.isoformat())
+    if day is None:
+        return None
+    body = store.get_document(company, RUN, run_key(as_of, int(day["attempt"])))
+    return None if body is None else Run.from_json(body)
+
+
+def _baseline(
+    store: LedgerStore,
+    company: str,
+    as_of: date,
+    basis: Basis,
+    pointer: JsonObject | None,
+) -> str | None:
+    """The finished run to roll forward from, or ``None`` for a full recompute.
+
+    Rolling forward needs a finished run on or before ``as_of`` with the same basis, and no
+    run ever started for a later date: such a run may have rewritten snapshots for its own,
+    later date, which cannot roll backwards.
+    """
+    if pointer is None or Basis.from_json(pointer["basis"]) != basis:
+        return None
+    if pointer["asOf"] > as_of.isoformat():
+        return None
+    state = store.get_document(company, RUN, STATE_KEY)
+    if state is not None and state["latestStarted"] > as_of.isoformat():
+        return None
+    return str(pointer["run"])
+
+
+def _pending(store: LedgerStore, run: Run) -> list[Batch]:
+    done = {key for key, _ in store.iter_documents(run.company, RUN, batch_prefix(run.key))}
+    return [
+        Batch(
+            company=run.company,
+            as_of=run.as_of,
+            attempt=run.attempt,
+            index=index,
+            start=start,
+            stop=run.stop_of(index),
+            currency=run.basis.currency,
+            aging_bounds=run.basis.aging_bounds,
+            baseline=run.baseline,
+        )
+        for index, start in enumerate(run.starts)
+        if batch_key(run.key, index) not in done
+    ]
+
+
+# Step 2: one batch.
+
+
+def run_batch(store: LedgerStore, batch: Batch) -> BatchResult:
+    """Compute the snapshots and entries of one batch; safe to run again, or twice at once."""
+    versions = store.ledger_versions(batch.company, batch.start, batch.stop)
+    previous = _baseline_entries(store, batch)
+    context = AsOfContext(batch.as_of, batch.currency, AgingPeriods(batch.aging_bounds))
+    as_of = batch.as_of.isoformat()
+
+    # Sort the customers: figures that still hold, snapshots to roll forward, ledgers to read.
+    entries: dict[str, CustomerEntry] = {}
+    to_roll: list[str] = []
+    to_read: list[str] = []
+    for account, version in versions.items():
+        entry = previous.get(account)
+        if entry is None or entry.version != version:
+            to_read.append(account)
+        elif entry.snapshot_as_of <= as_of and (
+            entry.valid_through is None or as_of <= entry.valid_through
+        ):
+            entries[account] = entry
+        else:
+            to_roll.append(account)
+    unchanged = len(entries)
+
+    # Roll forward from the snapshots' kept items; a snapshot that does not match its index
+    # entry (missing, or from another ledger version) sends the customer to the ledger.
+    bodies: list[tuple[str, JsonObject]] = []
+    rolled = 0
+    for account in to_roll:
+        body = store.get_document(batch.company, SNAPSHOT, account)
+        if (
+            body is None
+            or snapshot.ledger_version(body) != versions[account]
+            or body["asOf"] > as_of
+        ):
+            to_read.append(account)
+            continue
+        computed = compute_snapshot(
+            snapshot.customer_of(body),
+            snapshot.items_of(body),
+            snapshot.activities_of(body),
+            context,
+        )
+        currency = body[snapshot.INTERNALS]["customerCurrency"]
+        _keep(computed, versions[account], currency, entries, bodies)
+        rolled += 1
+
+    recomputed = 0
+    for ledger in store.customer_ledgers(batch.company, sorted(to_read)):
+        computed = compute_snapshot(ledger.customer, ledger.items, ledger.activities, context)
+        _keep(computed, ledger.version, ledger.customer.currency, entries, bodies)
+        recomputed += 1
+
+    for chunk in _chunks(bodies, _WRITE_CHUNK):
+        store.put_documents(batch.company, SNAPSHOT, chunk)
+
+    # The index first, then the result that marks the batch done.
+    ordered = [entries[account] for account in sorted(entries)]
+    result = BatchResult(batch.index, len(ordered), recomputed, rolled, unchanged)
+    store.put_documents(
+        batch.company,
+        RUN,
+        [(index_key(batch.run, batch.index), {"index": batch.index, "entries": ordered})],
+    )
+    store.put_documents(
+        batch.company,
+        RUN,
+        [
+            (
+                batch_key(batch.run, batch.index),
+                {
+                    "index": batch.index,
+                    "customers": result.customers,
+                    "recomputed": recomputed,
+                    "rolledForward": rolled,
+                    "unchanged": unchanged,
+                    "candidates": candidates(ordered),
+                },
+            )
+        ],
+    )
+    return result
+
+
+def _keep(
+    computed: ComputedSnapshot,
+    version: int,
+    customer_currency: str,
+    entries: dict[str, CustomerEntry],
+    bodies: list[tuple[str, JsonObject]],
+) -> None:
+    valid = None if computed.valid_through is None else computed.valid_through.isoformat()
+    entry = entry_of(computed.details, version, valid)
+    entries[entry.account] = entry
+    bodies.append((entry.account, snapshot.snapshot_body(computed, version, customer_currency)))
+
+
+def _baseline_entries(store: LedgerStore, batch: Batch) -> dict[str, CustomerEntry]:
+    """The baseline run's entries of the accounts in the batch's range."""
+    if batch.baseline is None:
+        return {}
+    body = store.get_document(batch.company, RUN, batch.baseline)
+    if body is None:
+        return {}
+    baseline = Run.from_json(body)
+
+    entries: dict[str, CustomerEntry] = {}
+    for index, start in enumerate(baseline.starts):
+        stop = baseline.stop_of(index)
+        overlaps = (batch.stop is None or start < batch.stop) and (
+            stop is None or batch.start < stop
+        )
+        if not overlaps:
+            continue
+        document = store.get_document(batch.company, RUN, index_key(baseline.key, index))
+        if document is None:
+            return {}
+        for row in document["entries"]:
+            entry = CustomerEntry.from_json(row)
+            if entry.account >= batch.start and (batch.stop is None or entry.account < batch.stop):
+                entries[entry.account] = entry
+    return entries
+
+
+# Step 3: finish.
+
+
+def finish_run(store: LedgerStore, company: str, as_of: date) -> bool:
+    """Merge the batches' lists, switch the pointer to the run, drop older runs' documents.
+
+    Returns ``False`` when the run had already been finished. Raises ``RunNotReady`` while a
+    batch is missing. Safe to call twice at once: both write the same documents.
+    """
+    run = _read_run(store, company, as_of)
+    if run is None:
+        raise RunNotReady(f"There is no precompute run of {company!r} as of {as_of}.")
+    pointer = store.get_document(company, WORKSPACE, POINTER_KEY)
+    if run.status == COMPLETE and pointer is not None and pointer["run"] == run.key:
+        return False
+
+    results = [b for _, b in store.iter_documents(company, RUN, batch_prefix(run.key))]
+    if len(results) < len(run.starts):
+        raise RunNotReady(
+            f"The precompute run {run.key} of {company!r} has {len(results)} of "
+            f"{len(run.starts)} batches done; run the others first."
+        )
+
+    # Merge each scope's candidates from every batch into its final lists.
+    merged: dict[str, list[CustomerEntry]] = {}
+    for result in results:
+        for scope, rows in result["candidates"].items():
+            merged.setdefault(scope, []).extend(CustomerEntry.from_json(row) for row in rows)
+    merged.setdefault(COMPANY_SCOPE, [])
+    agents = tuple(sorted(scope for scope in merged if scope != COMPANY_SCOPE))
+    store.put_documents(
+        company,
+        WORKSPACE,
+        [
+            (lists_key(run.key, None if scope == COMPANY_SCOPE else scope), lists_document(rows))
+            for scope, rows in sorted(merged.items())
+        ],
+    )
+
+    # The switch: one document write, after which readers see this run.
+    # A finish killed after the switch is finished again: keep the previous run it named.
+    if pointer is None:
+        previous = None
+    elif pointer["run"] == run.key:
+        previous = pointer["previous"]
+    else:
+        previous = str(pointer["run"])
+    store.put_documents(
+        company,
+        WORKSPACE,
+        [
+            (
+                POINTER_KEY,
+                {
+                    "asOf": as_of.isoformat(),
+                    "run": run.key,
+                    "previous": previous,
+                    "currency": run.basis.currency,
+                    "basis": run.basis.to_json(),
+                },
+            )
+        ],
+    )
+    finished = dataclasses.replace(run, status=COMPLETE, agents=agents)
+    store.put_documents(company, RUN, [(run.key, finished.to_json())])
+    _clean_up(store, company, finished, previous)
+    return True
+
+
+def _clean_up(store: LedgerStore, company: str, run: Run, previous: str | None) -> None:
+    """Drop the documents of runs readers can no longer reach.
+
+    Kept: this run's documents, and the previous run's lists (a reader that read the old
+    pointer just before the switch may still fetch them). Runs started for a later date
+    and not finished are left alone: they may still be running.
+    """
+    state = store.get_document(company, RUN, STATE_KEY) or {"latestStarted": "", "runs": []}
+    kept: list[str] = []
+    for key in state["runs"]:
+        if key == run.key or key.split("/")[0] > run.as_of.isoformat():
+            kept.append(key)
+            continue
+        body = store.get_document(company, RUN, key)
+        old = None if body is None else Run.from_json(body)
+        count = 0 if old is None else len(old.starts)
+        store.delete_documents(
+            company,
+            RUN,
+            [batch_key(key, i) for i in range(count)] + [index_key(key, i) for i in range(count)],
+        )
+        if key == previous:
+            kept.append(key)
+            continue
+        agents = () if old is None else old.agents
+        store.delete_documents(
+            company,
+            WORKSPACE,
+            [lists_key(key, None), *(lists_key(key, agent) for agent in agents)],
+        )
+        store.delete_documents(company, RUN, [key])
+    if previous is not None and previous not in kept:
+        kept.append(previous)
+    kept_days = {key.split("/")[0] for key in kept}
+    dropped_days = {key.split("/")[0] for key in state["runs"]} - kept_days
+    store.delete_documents(company, RUN, dropped_days)
+    store.put_documents(
+        company, RUN, [(STATE_KEY, {"latestStarted": state["latestStarted"], "runs": kept})]
+    )
+
+
+# Readers.
+
+
+def read_workspace(
+    store: LedgerStore, company: str, agent: str | None, top: int
+) -> JsonObject | None:
+    """The contract's workspace document of the last finished run, or ``None`` before one.
+
+    ``highestBalances`` and ``mostOverdue`` hold at most ``top`` entries; ``activities``
+    are the open activities of the company or of ``agent``, oldest end date first, as of the
+    run's date, each with the customer's name.
+    """
+    pointer = store.get_document(company, WORKSPACE, POINTER_KEY)
+    if pointer is None:
+        return None
+    lists = store.get_document(company, WORKSPACE, lists_key(pointer["run"], agent)) or {}
+    as_of = date.fromisoformat(pointer["asOf"])
+
+    activities = store.open_activities(company, agent)
+    names = {
+        account: customer.name
+        for account, customer in store.get_customers(
+            company, {a.customer for a in activities}
+        ).items()
+    }
+    return {
+        "company": company,
+        "agent": agent,
+        "asOf": pointer["asOf"],
+        "currency": pointer["currency"],
+        "activities": [
+            {**activity_document(a, as_of), "customerName": names.get(a.customer)}
+            for a in activities
+        ],
+        "highestBalances": lists.get("highestBalances", [])[:top],
+        "mostOverdue": lists.get("mostOverdue", [])[:top],
+    }
+
+
+def read_snapshot(store: LedgerStore, company: str, account: str) -> JsonObject | None:
+    """The customer's details document from its snapshot, as of the last finished run.
+
+    A snapshot whose figures still hold on that run's date is rebased to it; one written by
+    a run still in progress is returned as it stands.
+    """
+    body = store.get_document(company, SNAPSHOT, account)
+    if body is None:
+        return None
+    details = snapshot.details_of(body)
+    pointer = store.get_document(company, WORKSPACE, POINTER_KEY)
+    if pointer is not None:
+        as_of = date.fromisoformat(pointer["asOf"])
+        if snapshot.holds_on(body, as_of):
+            return snapshot.rebase(details, as_of)
+    return details
+
+
+def _chunks(items: Sequence[tuple[str, JsonObject]], size: int) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])

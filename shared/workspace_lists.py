@@ -1,0 +1,119 @@
+"""The workspace lists: customers with the highest balances and with the most overdue.
+
+Each customer of a run is summed up in a ``CustomerEntry``, which serves twice: as the
+customer's line in the lists, and as the roll-forward index the next run reads instead of
+the snapshot (ledger version, the snapshot's as-of date and how long its figures hold). In
+stored documents an entry is a JSON array in field order, a tenth of the size of an object.
+
+List order, the contract's: descending by the figure, then by account ascending. A list keeps
+at most ``LIST_LENGTH`` entries, and only customers whose figure is above zero: a customer
+owing nothing is not among the highest balances. Lists exist per company and per agent;
+merging the top entries of every batch gives the top entries of the whole company, because a
+customer in the overall top ``n`` is in the top ``n`` of its own batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+JsonObject = dict[str, Any]
+
+LIST_LENGTH = 100
+COMPANY_SCOPE = ""
+_ZERO = Decimal(0)
+
+
+class CustomerEntry(NamedTuple):
+    """One customer in a run: its list figures (decimal strings) and its snapshot's index."""
+
+    account: str
+    name: str
+    agent: str | None
+    balance: str
+    overdue: str
+    credit_limit: str | None
+    credit_available: str | None
+    over_limit: bool
+    version: int
+    snapshot_as_of: str
+    valid_through: str | None
+
+    @classmethod
+    def from_json(cls, row: Sequence[Any]) -> CustomerEntry:
+        return cls(*row)
+
+    def document(self) -> JsonObject:
+        """The entry as the workspace document lists it."""
+        return {
+            "account": self.account,
+            "name": self.name,
+            "agent": self.agent,
+            "balance": self.balance,
+            "overdue": self.overdue,
+            "creditLimit": self.credit_limit,
+            "creditAvailable": self.credit_available,
+            "overLimit": self.over_limit,
+        }
+
+
+def entry_of(details: JsonObject, version: int, valid_through: str | None) -> CustomerEntry:
+    """The entry of a customer from its details document."""
+    return CustomerEntry(
+        account=details["account"],
+        name=details["name"],
+        agent=details["agent"],
+        balance=details["balance"],
+        overdue=details["overdue"],
+        credit_limit=details["creditLimit"],
+        credit_available=details["creditAvailable"],
+        over_limit=details["overLimit"],
+        version=version,
+        snapshot_as_of=details["asOf"],
+        valid_through=valid_through,
+    )
+
+
+def highest_balances(entries: Iterable[CustomerEntry], limit: int) -> list[CustomerEntry]:
+    return _top(((Decimal(e.balance), e) for e in entries), limit)
+
+
+def most_overdue(entries: Iterable[CustomerEntry], limit: int) -> list[CustomerEntry]:
+    return _top(((Decimal(e.overdue), e) for e in entries), limit)
+
+
+def _top(figures: Iterable[tuple[Decimal, CustomerEntry]], limit: int) -> list[CustomerEntry]:
+    ranked = sorted(
+        ((figure, entry) for figure, entry in figures if figure > _ZERO),
+        key=lambda pair: (-pair[0], pair[1].account),
+    )
+    return [entry for _, entry in ranked[:limit]]
+
+
+def by_scope(entries: Iterable[CustomerEntry]) -> dict[str, list[CustomerEntry]]:
+    """Entries of the company scope (``COMPANY_SCOPE``) and of each agent."""
+    scopes: dict[str, list[CustomerEntry]] = {COMPANY_SCOPE: []}
+    for entry in entries:
+        scopes[COMPANY_SCOPE].append(entry)
+        if entry.agent is not None:
+            scopes.setdefault(entry.agent, []).append(entry)
+    return scopes
+
+
+def candidates(entries: Iterable[CustomerEntry]) -> dict[str, list[CustomerEntry]]:
+    """Per scope, the entries that can reach either list: a batch's partial top lists."""
+    partial: dict[str, list[CustomerEntry]] = {}
+    for scope, scoped in by_scope(entries).items():
+        chosen = {e.account: e for e in highest_balances(scoped, LIST_LENGTH)}
+        chosen.update((e.account, e) for e in most_overdue(scoped, LIST_LENGTH))
+        partial[scope] = sorted(chosen.values())
+    return partial
+
+
+def lists_document(entries: Sequence[CustomerEntry]) -> JsonObject:
+    """The stored lists of one scope, each at most ``LIST_LENGTH`` long."""
+    return {
+        "highestBalances": [e.document() for e in highest_balances(entries, LIST_LENGTH)],
+        "mostOverdue": [e.document() for e in most_overdue(entries, LIST_LENGTH)],
+    }
