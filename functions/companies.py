@@ -13,7 +13,7 @@ from shared.customer_view import require_company
 bp = func.Blueprint()
 
 
-@bp.route(route="companies", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+@bp.route(route="companies", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
 @endpoint
 def companies(req: func.HttpRequest) -> func.HttpResponse:
     rows = sorted(service.store().list_companies(), key=lambda company: company.id)
@@ -27,7 +27,7 @@ def companies(req: func.HttpRequest) -> func.HttpResponse:
     )
 
 
-@bp.route(route="agents", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+@bp.route(route="agents", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
 @endpoint
 def agents(req: func.HttpRequest) -> func.HttpResponse:
     store = service.store()

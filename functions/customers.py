@@ -12,7 +12,7 @@ from shared.customer_view import customer_details
 bp = func.Blueprint()
 
 
-@bp.route(route="customers/{account}", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+@bp.route(route="customers/{account}", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
 @endpoint
 def customer(req: func.HttpRequest) -> func.HttpResponse:
     details = customer_details(

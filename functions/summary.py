@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 bp = func.Blueprint()
 
 
-@bp.route(route="customers/{account}/summary", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+@bp.route(route="customers/{account}/summary", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
 @endpoint
 def summary(req: func.HttpRequest) -> func.HttpResponse:
     settings = service.settings()

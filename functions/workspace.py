@@ -19,7 +19,7 @@ bp = func.Blueprint()
 MAX_TOP = 100
 
 
-@bp.route(route="workspace", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+@bp.route(route="workspace", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
 @endpoint
 def workspace(req: func.HttpRequest) -> func.HttpResponse:
     store = service.store()
@@ -36,9 +36,7 @@ def workspace(req: func.HttpRequest) -> func.HttpResponse:
     return json_response(document)
 
 
-@bp.route(
-    route="activities/{activity}/close", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS
-)
+@bp.route(route="activities/{activity}/close", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
 @endpoint
 def close_activity(req: func.HttpRequest) -> func.HttpResponse:
     store = service.store()

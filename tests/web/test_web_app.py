@@ -282,3 +282,29 @@ def test_close_an_activity(page: Any, live_server: str) -> None:
     first.get_by_role("button", name=re.compile(r"^Close activity")).click()
     first.get_by_text("Closed").wait_for()
     page.get_by_role("status").filter(has_text="closed").wait_for(state="attached")
+
+
+def test_a_deployment_with_function_keys_asks_for_one(page: Any, live_server: str) -> None:
+    company = first_company(live_server)
+    keys_sent: list[str | None] = []
+
+    def guard(route: Any) -> None:
+        # Stands in for the Functions host: 401 without the key, the real answer with it.
+        key = route.request.headers.get("x-functions-key")
+        keys_sent.append(key)
+        if key == "agent-key-1":
+            route.continue_()
+        else:
+            route.fulfill(status=401, body="")
+
+    page.route("**/api/workspace*", guard)
+    page.goto(f"{live_server}/?locale=en-US#/workspace?company={company['id']}")
+    alert = page.get_by_role("alert")
+    alert.wait_for()
+    assert "401" in alert.inner_text()
+
+    page.get_by_label("Access key from your administrator").fill("agent-key-1")
+    page.get_by_role("button", name="Use this key").click()
+    page.get_by_role("heading", name="Highest balances").wait_for()
+    assert keys_sent[0] is None and keys_sent[-1] == "agent-key-1"
+    assert page.evaluate("sessionStorage.getItem('collections.accessKey')") == "agent-key-1"

@@ -7,6 +7,25 @@
  */
 
 const BASE = 'api';
+const ACCESS_KEY = 'collections.accessKey';
+
+/**
+ * The access key (an Azure Functions key) this tab sends, or '' when it sends none.
+ * Kept in sessionStorage: it is gone when the tab closes and never written into the page.
+ * @returns {string}
+ */
+export function accessKey() {
+  return sessionStorage.getItem(ACCESS_KEY) ?? '';
+}
+
+/**
+ * Remember an access key for this tab; an empty value forgets it.
+ * @param {string} value
+ */
+export function setAccessKey(value) {
+  if (value.trim()) sessionStorage.setItem(ACCESS_KEY, value.trim());
+  else sessionStorage.removeItem(ACCESS_KEY);
+}
 
 /** A request that did not succeed, with the server's problem details when it sent any. */
 export class ApiError extends Error {
@@ -71,8 +90,12 @@ async function problemOf(response) {
  * @returns {Promise<any>}
  */
 async function request(method, path, query, payload) {
+  /** @type {Record<string, string>} */
+  const headers = { Accept: 'application/json, application/problem+json' };
+  // Locally no key is asked; in Azure the functions answer 401 without one.
+  if (accessKey()) headers['x-functions-key'] = accessKey();
   /** @type {RequestInit} */
-  const init = { method, headers: { Accept: 'application/json, application/problem+json' } };
+  const init = { method, headers };
   if (payload !== undefined) {
     init.headers = { ...init.headers, 'Content-Type': 'application/json' };
     init.body = JSON.stringify(payload);

@@ -5,7 +5,7 @@
  * page: loading is announced politely, errors assertively (role="alert").
  */
 
-import { ApiError } from './api.js';
+import { ApiError, setAccessKey } from './api.js';
 import { el } from './dom.js';
 
 /**
@@ -55,7 +55,31 @@ export function errorMessage(error, options = {}) {
       : null,
     options.retry && !refused
       ? el('button', { type: 'button', className: 'button', onclick: options.retry }, 'Try again')
+      : null,
+    error instanceof ApiError && (error.status === 401 || error.status === 403)
+      ? accessKeyForm(options.retry)
       : null);
+}
+
+/**
+ * Asks for the access key that a deployment with function keys wants, then retries.
+ * @param {(() => void) | undefined} retry
+ * @returns {HTMLElement}
+ */
+function accessKeyForm(retry) {
+  const input = el('input', {
+    id: 'access-key', type: 'password', autocomplete: 'off', className: 'access-key-input',
+  });
+  const use = (/** @type {Event} */ event) => {
+    event.preventDefault();
+    setAccessKey(/** @type {HTMLInputElement} */ (input).value);
+    if (retry) retry();
+    else window.location.reload();
+  };
+  return el('form', { className: 'access-key', onsubmit: use },
+    el('label', { for: 'access-key', text: 'Access key from your administrator' }),
+    input,
+    el('button', { type: 'submit', className: 'button' }, 'Use this key'));
 }
 
 /**
