@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from shared import precompute
+from shared.precompute import read_snapshot
 from shared.customer_details import details_document
 from shared.figures import compute_figures, ledger_items
 from shared.ledger import Company
@@ -47,7 +47,7 @@ def customer_details(
     company = require_company(store, company_id)
     today = company_today(company, now)
     if as_of is None:
-        snapshot = precompute.read_snapshot(store, company.id, account)
+        snapshot = read_snapshot(store, company.id, account)
         if snapshot is not None and snapshot.get("asOf") == today.isoformat():
             return {**snapshot, "source": "snapshot"}
 
