@@ -207,6 +207,10 @@ def not_due_reason(
     """Why a workflow should not remind this customer on ``overdue.as_of``; ``None`` if due."""
     if overdue.has_nothing_to_ask():
         return "disputed" if overdue.disputed else "nothing_overdue"
+    if len(overdue.promised) == len(overdue.asked):
+        # The customer promised to pay everything overdue by a date still to come: a
+        # scheduled reminder would ignore the promise; the agent can still write by hand.
+        return "promised"
     if overdue.oldest_days_past_due <= schedule.tones.firm_after:
         return "not_overdue_enough"
     if last_workflow_reminder is not None and overdue.as_of < schedule.quiet_until(

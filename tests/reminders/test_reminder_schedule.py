@@ -106,3 +106,28 @@ def test_a_workflow_reminder_is_remembered_per_customer(tmp_path: Path) -> None:
         assert last_workflow_reminders(store, "other") == {}
     finally:
         store.close()
+
+
+def test_a_promise_to_pay_still_open_holds_back_the_workflow() -> None:
+    def promised(account: str, promise: date, *others: int) -> dict[str, Any]:
+        rows = [
+            invoice(f"{account}-P", 45, "100.00", status=PROMISED, promise=promise, account=account)
+        ]
+        rows += [
+            invoice(f"{account}-{n}", days, "50.00", account=account)
+            for n, days in enumerate(others)
+        ]
+        return details(rows, account=account, name=f"Customer {account}")
+
+    def reason(document: dict[str, Any]) -> str | None:
+        return not_due_reason(overdue_of(document), None, SCHEDULE)
+
+    # Everything overdue is promised for a date to come: no scheduled reminder.
+    assert reason(promised("A", AS_OF + timedelta(days=5))) == "promised"
+    assert reason(promised("A", AS_OF)) == "promised"
+    # A promise that has passed is broken; and a promise does not cover other invoices.
+    assert reason(promised("B", AS_OF - timedelta(days=1))) is None
+    assert reason(promised("C", AS_OF + timedelta(days=5), 35)) is None
+
+
+PROMISED = CollectionStatus.PROMISED_TO_PAY
