@@ -12,10 +12,10 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from shared.precompute import read_snapshot
 from shared.customer_details import details_document
 from shared.figures import compute_figures, ledger_items
 from shared.ledger import Company
+from shared.precompute import read_snapshot
 from shared.problems import NotFound
 from shared.settings import Settings
 from shared.stores.base import LedgerStore
