@@ -352,9 +352,11 @@ class SqliteStore:
             ids = json.dumps(chunk)
             # Two indexed lookups in a UNION: an OR of the two would scan the table.
             rows = connection.execute(
-                f"SELECT {records.SETTLEMENT_COLUMNS} FROM settlements WHERE company = ? "
+                f"SELECT {records.SETTLEMENT_COLUMNS} FROM settlements "
+                "INDEXED BY settlements_by_invoice WHERE company = ? "
                 "AND invoice IN (SELECT value FROM json_each(?)) UNION "
-                f"SELECT {records.SETTLEMENT_COLUMNS} FROM settlements WHERE company = ? "
+                f"SELECT {records.SETTLEMENT_COLUMNS} FROM settlements "
+                "INDEXED BY settlements_by_credit WHERE company = ? "
                 "AND credit IN (SELECT value FROM json_each(?))",
                 (company, ids, company, ids),
             )
@@ -484,7 +486,7 @@ class SqliteStore:
         for chunk in _chunks(sorted(set(ids)), _LOOKUP_CHUNK):
             found.extend(
                 connection.execute(
-                    f"SELECT {columns} FROM {table} WHERE company = ? "
+                    f"SELECT {columns} FROM {records.TABLES[table].source()} WHERE company = ? "
                     f"AND {id_column} IN (SELECT value FROM json_each(?))",
                     (company, json.dumps(chunk)),
                 )
