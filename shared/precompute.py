@@ -414,10 +414,8 @@ def run_batch(store: LedgerStore, batch: Batch) -> BatchResult:
         entry = previous.get(account)
         if entry is None or entry.version != version:
             to_read.append(account)
-        elif entry.snapshot_as_of <= as_of and (
-            entry.valid_through is None or as_of <= entry.valid_through
-        ):
-            entries[account] = entry
+        elif entry.holds_on(as_of):
+            entries[account] = entry.moved_to(as_of, batch.currency)
         else:
             to_roll.append(account)
     unchanged = len(entries)
@@ -442,13 +440,20 @@ def run_batch(store: LedgerStore, batch: Batch) -> BatchResult:
             context,
         )
         currency = body[snapshot.INTERNALS]["customerCurrency"]
-        _keep(computed, versions[account], currency, entries, bodies)
+        _keep(computed, versions[account], currency, batch.aging_bounds, entries, bodies)
         rolled += 1
 
     recomputed = 0
     for ledger in store.customer_ledgers(batch.company, sorted(to_read)):
         computed = compute_snapshot(ledger.customer, ledger.items, ledger.activities, context)
-        _keep(computed, ledger.version, ledger.customer.currency, entries, bodies)
+        _keep(
+            computed,
+            ledger.version,
+            ledger.customer.currency,
+            batch.aging_bounds,
+            entries,
+            bodies,
+        )
         recomputed += 1
 
     for chunk in _chunks(bodies, _WRITE_CHUNK):
@@ -486,13 +491,15 @@ def _keep(
     computed: ComputedSnapshot,
     version: int,
     customer_currency: str,
+    aging_bounds: tuple[int, ...],
     entries: dict[str, CustomerEntry],
     bodies: list[tuple[str, JsonObject]],
 ) -> None:
     valid = None if computed.valid_through is None else computed.valid_through.isoformat()
-    entry = entry_of(computed.details, version, valid)
+    entry = entry_of(computed.details, version, valid, computed.pending)
     entries[entry.account] = entry
-    bodies.append((entry.account, snapshot.snapshot_body(computed, version, customer_currency)))
+    body = snapshot.snapshot_body(computed, version, customer_currency, aging_bounds)
+    bodies.append((entry.account, body))
 
 
 def _baseline_entries(store: LedgerStore, batch: Batch) -> dict[str, CustomerEntry]:
@@ -674,8 +681,8 @@ def read_workspace(
 def read_snapshot(store: LedgerStore, company: str, account: str) -> JsonObject | None:
     """The customer's details document from its snapshot, as of the last finished run.
 
-    A snapshot whose figures still hold on that run's date is rebased to it; one written by
-    a run still in progress is returned as it stands.
+    A snapshot whose open items still hold on that run's date is rebased to it; one written
+    by a run still in progress is returned as it stands.
     """
     body = store.get_document(company, SNAPSHOT, account)
     if body is None:
@@ -685,7 +692,7 @@ def read_snapshot(store: LedgerStore, company: str, account: str) -> JsonObject 
     if pointer is not None:
         as_of = date.fromisoformat(pointer["asOf"])
         if snapshot.holds_on(body, as_of):
-            return snapshot.rebase(details, as_of)
+            return snapshot.rebase(details, as_of, snapshot.aging_bounds(body))
     return details
 
 

@@ -6,16 +6,19 @@ reading the customer's ledger::
 
     {...details..., "precompute": {
         "ledgerVersion": 7,              # the customer's ledger version it was computed from
-        "validThrough": "2025-07-14",    # last as-of date with the same figures, or null
+        "validThrough": "2025-07-14",    # last as-of date with the same open items, or null
+        "agingBounds": [30, 60, 90, 120],
         "customerCurrency": "EUR",
         "items": [[id, type, date, dueDate, amount, currency, accountingAmount,
                    collectionStatus, promiseDate, [[date, settlement, amount], ...]], ...]
     }}
 
 ``items`` are the trimmed ledger rows (see ``shared.snapshot_figures``). Between its ``asOf``
-and ``validThrough`` a snapshot's figures hold; only the day counts that follow from the date
-move, and ``rebase`` moves them. So a night on which neither the ledger nor any figure of a
-customer changed leaves its snapshot untouched, and readers rebase it to the night's date.
+and ``validThrough`` a snapshot's open items, windows and history hold; what still moves
+with the date follows from the document alone, and ``rebase`` recomputes it: days past due,
+the aging buckets, the overdue amounts, the activities' ``overdue`` flags and the months as
+a customer. So a night on which a customer's ledger did not change and none of its items
+left a window leaves its snapshot untouched, and readers rebase it to the night's date.
 """
 
 from __future__ import annotations
@@ -24,17 +27,24 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from shared.aging import AgingPeriods
 from shared.ledger import Activity, ActivityStatus, Customer
 from shared.ledger_rows import ApplicationRow, ItemRow
+from shared.money import ZERO, format_amount
 from shared.snapshot_figures import ComputedSnapshot
-from shared.windows import whole_months_between
+from shared.windows import shift_months, whole_months_between
 
 JsonObject = dict[str, Any]
 
 INTERNALS = "precompute"
 
 
-def snapshot_body(computed: ComputedSnapshot, version: int, customer_currency: str) -> JsonObject:
+def snapshot_body(
+    computed: ComputedSnapshot,
+    version: int,
+    customer_currency: str,
+    aging_bounds: tuple[int, ...],
+) -> JsonObject:
     """The stored body: the details document and the roll-forward internals."""
     return {
         **computed.details,
@@ -43,6 +53,7 @@ def snapshot_body(computed: ComputedSnapshot, version: int, customer_currency: s
             "validThrough": (
                 None if computed.valid_through is None else computed.valid_through.isoformat()
             ),
+            "agingBounds": list(aging_bounds),
             "customerCurrency": customer_currency,
             "items": computed.kept,
         },
@@ -70,29 +81,58 @@ def holds_on(body: JsonObject, as_of: date) -> bool:
     return computed_on <= as_of and (last is None or as_of <= last)
 
 
-def rebase(details: JsonObject, as_of: date) -> JsonObject:
-    """Move a details document whose figures still hold to ``as_of``.
+def aging_bounds(body: JsonObject) -> tuple[int, ...]:
+    return tuple(body[INTERNALS]["agingBounds"])
 
-    Only what follows from the date alone changes: ``asOf``, the open invoices'
-    ``daysPastDue``, the activities' ``overdue`` flags and ``monthsAsCustomer``.
+
+def rebase(details: JsonObject, as_of: date, bounds: tuple[int, ...]) -> JsonObject:
+    """Move a details document whose open items still hold (``holds_on``) to ``as_of``.
+
+    Recomputed from the document: ``asOf``, the open invoices' ``daysPastDue``, ``aging``
+    (with the aging periods ``bounds`` it was computed with), ``overdue``, the overdue count
+    and amount of the six-month invoices, the activities' ``overdue`` flags and
+    ``monthsAsCustomer``. Balance, credit and everything else stay as they are.
     """
     if details["asOf"] == as_of.isoformat():
         return details
+    money = details["currency"]
+    periods = AgingPeriods(bounds)
     ordinal = as_of.toordinal()
+    six_after = shift_months(as_of, -6).isoformat()
+
+    buckets = [ZERO] * len(periods.labels)
+    overdue = window_overdue = ZERO
+    window_overdue_count = 0
+    invoices: list[JsonObject] = []
+    for invoice in details["openInvoices"]:
+        days_past_due = ordinal - date.fromisoformat(invoice["dueDate"]).toordinal()
+        amount = Decimal(invoice["accountingOpenAmount"])
+        buckets[periods.bucket_index(days_past_due)] += amount
+        if days_past_due >= 1:
+            overdue += amount
+            if invoice["date"] > six_after:
+                window_overdue_count += 1
+                window_overdue += amount
+        invoices.append({**invoice, "daysPastDue": days_past_due})
+
     since = details.get("customerSince")
     return {
         **details,
         "asOf": as_of.isoformat(),
+        "overdue": format_amount(overdue, money),
         "monthsAsCustomer": (
             None if since is None else whole_months_between(date.fromisoformat(since), as_of)
         ),
-        "openInvoices": [
-            {
-                **invoice,
-                "daysPastDue": ordinal - date.fromisoformat(invoice["dueDate"]).toordinal(),
-            }
-            for invoice in details["openInvoices"]
+        "aging": [
+            {"bucket": label, "amount": format_amount(total, money)}
+            for label, total in zip(periods.labels, buckets, strict=True)
         ],
+        "openInvoices": invoices,
+        "invoicesLast6Months": {
+            **details["invoicesLast6Months"],
+            "overdueCount": window_overdue_count,
+            "overdueAmount": format_amount(window_overdue, money),
+        },
         "activities": [
             {
                 **activity,

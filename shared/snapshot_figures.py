@@ -10,10 +10,17 @@ Alongside the document it computes what the next runs need:
 
 - ``kept``: the items that can still matter for any later as-of date (the trimming rule
   below); a later snapshot computed from them equals one computed from the whole ledger;
-- ``valid_through``: the last as-of date on which every figure stays what it is, apart from
-  the day counts that follow from the date alone (``daysPastDue`` of open invoices, an
-  activity's ``overdue`` flag, ``monthsAsCustomer``), or ``None`` when no date ever changes
-  them. ``shared.snapshot.rebase`` moves those day counts to a later date.
+- ``valid_through``: the last as-of date on which the customer's open items, windows and
+  history stay what they are, or ``None`` when no date ever changes them. Up to that date
+  every figure that does change follows from the date and the open invoices alone (days
+  past due, aging, overdue amounts, an activity's ``overdue`` flag, months as a customer),
+  and ``shared.snapshot.rebase`` recomputes those from the document itself. An invoice
+  falling due is therefore no reason to recompute a snapshot: on a typical night only a
+  customer whose ledger changed, or one of whose items leaves a six- or twelve-month
+  window, needs more than that;
+- ``pending``: the open invoices not overdue yet, as ``(due date, accounting open amount)``,
+  so the workspace lists can follow the overdue amount to a later date without the
+  snapshot.
 
 Trimming rule. An item dated on or before the as-of date ``A`` is dropped when all of these
 hold: it is fully settled on ``A`` and no settlement of it is dated after ``A``; it is not an
@@ -58,8 +65,7 @@ class ComputedSnapshot:
     details: JsonObject
     kept: list[ItemRow]
     valid_through: date | None
-    balance: Decimal
-    overdue: Decimal
+    pending: list[tuple[str, str]]
 
 
 class AsOfContext:
@@ -73,8 +79,6 @@ class AsOfContext:
         self.digits = minor_unit(accounting_currency)
         self.periods = periods
         self.labels = periods.labels
-        # Days past due at which an open invoice enters the next bucket: 1, then each bound + 1.
-        self.thresholds = (1, *(bound + 1 for bound in periods.bounds))
         self.six_after = shift_months(as_of, -6).isoformat()
         self.twelve_after = shift_months(as_of, -12).isoformat()
 
@@ -91,7 +95,6 @@ def compute_snapshot(
     money = context.currency
     six_after = context.six_after
     twelve_after = context.twelve_after
-    thresholds = context.thresholds
 
     buckets = [ZERO] * len(context.labels)
     open_invoices: list[JsonObject] = []
@@ -103,6 +106,7 @@ def compute_snapshot(
     amount_paid = ZERO
     settled: list[tuple[str, str, int, int]] = []
     kept: list[ItemRow] = []
+    pending: list[tuple[str, str]] = []
     next_change = _NEVER
 
     for item in items:
@@ -150,10 +154,8 @@ def compute_snapshot(
             )
             if days_past_due >= 1:
                 overdue += accounting_open
-            for threshold in thresholds:
-                if threshold > days_past_due:
-                    next_change = min(next_change, _iso(due_ordinal + threshold))
-                    break
+            else:
+                pending.append((item.due_date, format_amount(accounting_open, money)))
 
         if six_after < on:
             keep = True
@@ -201,7 +203,7 @@ def compute_snapshot(
         activities,
     )
     valid_through = None if next_change == _NEVER else _day_before(next_change)
-    return ComputedSnapshot(details, kept, valid_through, balance, overdue)
+    return ComputedSnapshot(details, kept, valid_through, pending)
 
 
 def window_exit(on: str, months: int) -> str:
@@ -385,11 +387,6 @@ def _average(days: list[int], count: int) -> float:
 @lru_cache(maxsize=65_536)
 def _ordinal(iso: str) -> int:
     return date.fromisoformat(iso).toordinal()
-
-
-@lru_cache(maxsize=65_536)
-def _iso(ordinal: int) -> str:
-    return date.fromordinal(ordinal).isoformat()
 
 
 def _day_before(iso: str) -> date:

@@ -2,7 +2,8 @@
 
 Each customer of a run is summed up in a ``CustomerEntry``, which serves twice: as the
 customer's line in the lists, and as the roll-forward index the next run reads instead of
-the snapshot (ledger version, the snapshot's as-of date and how long its figures hold). In
+the snapshot (ledger version, the snapshot's as-of date, how long its open items hold, and
+the open invoices not yet overdue, so that the overdue amount can follow the date). In
 stored documents an entry is a JSON array in field order, a tenth of the size of an object.
 
 List order, the contract's: descending by the figure, then by account ascending. A list keeps
@@ -17,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any, NamedTuple
+
+from shared.money import format_amount
 
 JsonObject = dict[str, Any]
 
@@ -39,10 +42,29 @@ class CustomerEntry(NamedTuple):
     version: int
     snapshot_as_of: str
     valid_through: str | None
+    pending: Sequence[Sequence[str]] = ()
 
     @classmethod
     def from_json(cls, row: Sequence[Any]) -> CustomerEntry:
         return cls(*row)
+
+    def holds_on(self, as_of: str) -> bool:
+        """Whether the snapshot's open items are those of ``as_of`` (an ISO date)."""
+        return self.snapshot_as_of <= as_of and (
+            self.valid_through is None or as_of <= self.valid_through
+        )
+
+    def moved_to(self, as_of: str, currency: str) -> CustomerEntry:
+        """The entry on a later date its items still hold on: invoices due before it are
+        overdue now."""
+        due = [amount for due_date, amount in self.pending if due_date < as_of]
+        if not due:
+            return self
+        overdue = sum((Decimal(amount) for amount in due), Decimal(self.overdue))
+        return self._replace(
+            overdue=format_amount(overdue, currency),
+            pending=[pair for pair in self.pending if pair[0] >= as_of],
+        )
 
     def document(self) -> JsonObject:
         """The entry as the workspace document lists it."""
@@ -58,7 +80,12 @@ class CustomerEntry(NamedTuple):
         }
 
 
-def entry_of(details: JsonObject, version: int, valid_through: str | None) -> CustomerEntry:
+def entry_of(
+    details: JsonObject,
+    version: int,
+    valid_through: str | None,
+    pending: Sequence[Sequence[str]],
+) -> CustomerEntry:
     """The entry of a customer from its details document."""
     return CustomerEntry(
         account=details["account"],
@@ -72,6 +99,7 @@ def entry_of(details: JsonObject, version: int, valid_through: str | None) -> Cu
         version=version,
         snapshot_as_of=details["asOf"],
         valid_through=valid_through,
+        pending=[list(pair) for pair in pending],
     )
 
 

@@ -82,6 +82,26 @@ def test_snapshots_rolled_forward_equal_the_details_from_the_ledger(store: Sqlit
         assert snapshot == ledger_details(store, usmf, customer.account, as_of, SETTINGS)
 
 
+def test_nights_rolled_forward_read_like_one_full_run(tmp_path: Path) -> None:
+    nightly = demo_store(tmp_path / "nightly.db")
+    full = demo_store(tmp_path / "full.db")
+    last = TODAY + timedelta(days=33)
+    for days in (0, 1, 2, 3, 10, 33):
+        run(nightly, TODAY + timedelta(days=days))
+    report = run(full, last)
+    assert report.recomputed == report.customers
+
+    agents = sorted({c.agent for c in full.iter_customers("usmf") if c.agent is not None})
+    for agent in [None, *agents]:
+        assert precompute.read_workspace(nightly, "usmf", agent, 100) == (
+            precompute.read_workspace(full, "usmf", agent, 100)
+        )
+    for customer in full.iter_customers("usmf"):
+        assert precompute.read_snapshot(nightly, "usmf", customer.account) == (
+            precompute.read_snapshot(full, "usmf", customer.account)
+        )
+
+
 def test_the_workspace_lists_are_sorted_and_filtered(store: SqliteStore) -> None:
     run(store, TODAY)
 
