@@ -4,7 +4,8 @@ An ingest document holds any of the arrays ``companies``, ``customers``, ``trans
 ``settlements`` and ``activities`` with the contract's camelCase field names. ``parse_batch``
 reads every record, checks it against the rest of the batch and against what the store
 already holds, and either returns a ``LedgerBatch`` ready to be written in one transaction
-or raises ``InvalidLedger`` listing every bad record and field. A bad batch writes nothing.
+or raises ``InvalidLedger`` listing every bad record with its (first) bad field. A bad batch
+writes nothing.
 
 What cannot be right, and is refused:
 
@@ -51,6 +52,7 @@ ARRAYS = ("companies", "customers", "transactions", "settlements", "activities")
 
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _EMAIL = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MAX_TEXT = 400
 
 T = TypeVar("T")
@@ -102,8 +104,11 @@ class _Record:
         value = self.text(name, required)
         if value is None:
             return None
+        # Python also reads 20240131 and 2024-W05-3; the contract writes YYYY-MM-DD only.
         try:
-            return date.fromisoformat(value) if len(value) == 10 else _bad_date()
+            if not _ISO_DATE.match(value):
+                raise ValueError(value)
+            return date.fromisoformat(value)
         except ValueError:
             raise _Invalid(name, f"{value!r} is not a date written YYYY-MM-DD") from None
 
@@ -137,10 +142,6 @@ class _Record:
         if amount <= ZERO:
             raise _Invalid(name, "must be greater than zero")
         return amount
-
-
-def _bad_date() -> date:
-    raise ValueError
 
 
 @dataclass
