@@ -15,6 +15,7 @@ customer in the overall top ``n`` is in the top ``n`` of its own batch.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -112,30 +113,31 @@ def most_overdue(entries: Iterable[CustomerEntry], limit: int) -> list[CustomerE
 
 
 def _top(figures: Iterable[tuple[Decimal, CustomerEntry]], limit: int) -> list[CustomerEntry]:
-    ranked = sorted(
+    """The ``limit`` entries with the largest figure above zero, in list order."""
+    ranked = heapq.nsmallest(
+        limit,
         ((figure, entry) for figure, entry in figures if figure > _ZERO),
         key=lambda pair: (-pair[0], pair[1].account),
     )
-    return [entry for _, entry in ranked[:limit]]
-
-
-def by_scope(entries: Iterable[CustomerEntry]) -> dict[str, list[CustomerEntry]]:
-    """Entries of the company scope (``COMPANY_SCOPE``) and of each agent."""
-    scopes: dict[str, list[CustomerEntry]] = {COMPANY_SCOPE: []}
-    for entry in entries:
-        scopes[COMPANY_SCOPE].append(entry)
-        if entry.agent is not None:
-            scopes.setdefault(entry.agent, []).append(entry)
-    return scopes
+    return [entry for _, entry in ranked]
 
 
 def candidates(entries: Iterable[CustomerEntry]) -> dict[str, list[CustomerEntry]]:
-    """Per scope, the entries that can reach either list: a batch's partial top lists."""
+    """Per scope (the company, each agent), the entries that can reach either list.
+
+    These are a batch's partial top lists; each figure is read once per entry.
+    """
+    figures = [(Decimal(e.balance), Decimal(e.overdue), e) for e in entries]
+    scopes: dict[str, list[tuple[Decimal, Decimal, CustomerEntry]]] = {COMPANY_SCOPE: figures}
+    for row in figures:
+        if row[2].agent is not None:
+            scopes.setdefault(row[2].agent, []).append(row)
+
     partial: dict[str, list[CustomerEntry]] = {}
-    for scope, scoped in by_scope(entries).items():
-        chosen = {e.account: e for e in highest_balances(scoped, LIST_LENGTH)}
-        chosen.update((e.account, e) for e in most_overdue(scoped, LIST_LENGTH))
-        partial[scope] = sorted(chosen.values())
+    for scope, rows in scopes.items():
+        chosen = {e.account: e for e in _top(((b, e) for b, _, e in rows), LIST_LENGTH)}
+        chosen.update((e.account, e) for e in _top(((o, e) for _, o, e in rows), LIST_LENGTH))
+        partial[scope] = [chosen[account] for account in sorted(chosen)]
     return partial
 
 
