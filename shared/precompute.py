@@ -642,6 +642,9 @@ def _clean_up(store: LedgerStore, company: str, run: Run, previous: str | None) 
 # Readers.
 
 
+MAX_WORKSPACE_ACTIVITIES = 200
+
+
 def read_workspace(
     store: LedgerStore, company: str, agent: str | None, top: int
 ) -> JsonObject | None:
@@ -649,7 +652,8 @@ def read_workspace(
 
     ``highestBalances`` and ``mostOverdue`` hold at most ``top`` entries; ``activities``
     are the open activities of the company or of ``agent``, oldest end date first, as of the
-    run's date, each with the customer's name.
+    run's date, each with the customer's name: the first ``MAX_WORKSPACE_ACTIVITIES`` of
+    them, with ``activitiesTotal`` saying how many there are.
     """
     pointer = store.get_document(company, WORKSPACE, POINTER_KEY)
     if pointer is None:
@@ -657,7 +661,10 @@ def read_workspace(
     lists = store.get_document(company, WORKSPACE, lists_key(pointer["run"], agent)) or {}
     as_of = date.fromisoformat(pointer["asOf"])
 
-    activities = store.open_activities(company, agent)
+    every_activity = store.open_activities(company, agent)
+    # A whole company's open activities can run to hundreds of thousands: an agent works the
+    # oldest first, and the total says how many wait behind them.
+    activities = every_activity[:MAX_WORKSPACE_ACTIVITIES]
     names = {
         account: customer.name
         for account, customer in store.get_customers(
@@ -673,6 +680,7 @@ def read_workspace(
             {**activity_document(a, as_of), "customerName": names.get(a.customer)}
             for a in activities
         ],
+        "activitiesTotal": len(every_activity),
         "highestBalances": lists.get("highestBalances", [])[:top],
         "mostOverdue": lists.get("mostOverdue", [])[:top],
     }

@@ -138,6 +138,7 @@ def test_ingest_precompute_workspace_and_details(empty_server: str) -> None:
     assert [e["account"] for e in workspace["mostOverdue"]] == ["C1", "C2"]
     assert workspace["mostOverdue"][0]["overdue"] == "550.00"
     assert [a["id"] for a in workspace["activities"]] == ["ACT-1"]
+    assert workspace["activitiesTotal"] == 1
 
     status, _, details = request_json("GET", f"{empty_server}/api/customers/C1?company=acme")
     assert status == 200, details
