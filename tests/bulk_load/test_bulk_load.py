@@ -95,7 +95,9 @@ def test_csv_files_one_per_kind(tmp_path: Path) -> None:
         "id,name,currency,timeZone\nacme,Acme,EUR,Europe/Berlin\n", encoding="utf-8"
     )
     (tmp_path / "customers.csv").write_text(
-        "company,account,name,currency,creditLimit\nacme,A-1,First,EUR,\nacme,A-2,Second,EUR,500.00\n",
+        "company,account,name,currency,creditLimit\n"
+        "acme,A-1,First,EUR,\n"
+        "acme,A-2,Second,EUR,500.00\n",
         encoding="utf-8",
     )
     store = SqliteStore(tmp_path / "store.db")

@@ -150,7 +150,8 @@ def test_secret_names_are_recognised(name: str, expected: bool) -> None:
     [
         "account.listKeys().primaryMasterKey",
         "listKeys(storage.id, '2023-05-01').keys[0].value",
-        "'DefaultEndpointsProtocol=https;AccountName=x;AccountKey=${storage.listKeys().keys[0].value}'",
+        "'DefaultEndpointsProtocol=https;AccountName=x;"
+        "AccountKey=${storage.listKeys().keys[0].value}'",
         "cosmos.listConnectionStrings().connectionStrings[0].connectionString",
         "bus.listKeys().primaryConnectionString",
         "'Zm9vYmFyMTIzNDU2Nzg5MGFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3eHl6QUJD=='",
