@@ -14,6 +14,7 @@ import logging
 import mimetypes
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -32,21 +33,35 @@ MAX_BODY_BYTES = 32 * 1024 * 1024
 WEB_ROOT = Path(__file__).resolve().parent.parent / "web"
 
 
+@dataclass(frozen=True)
+class BackgroundFunction:
+    """A timer- or queue-triggered function, with the queues it writes to by argument name."""
+
+    name: str
+    handler: Any
+    trigger_type: str
+    trigger_arg: str
+    queue_name: str | None
+    queue_outputs: dict[str, str]
+
+
 @functools.cache
-def registered_routes(app: func.FunctionApp) -> tuple[RouteTable, dict[str, Any]]:
+def registered_routes(
+    app: func.FunctionApp,
+) -> tuple[RouteTable, dict[str, BackgroundFunction]]:
     """The HTTP routes and the other (timer, queue) functions that ``app`` registers.
 
     Cached: the Functions library indexes an app only once and refuses a second indexing as
     duplicate function names.
     """
     routes: list[Route] = []
-    others: dict[str, Any] = {}
+    others: dict[str, BackgroundFunction] = {}
     for function in app.get_functions():
         trigger = function.get_trigger()
         name = str(function.get_function_name())
         handler = function.get_user_function()
         if trigger is None or trigger.get_binding_name() != "httpTrigger":
-            others[name] = handler
+            others[name] = _background_function(name, handler, function)
             continue
         methods = frozenset(
             str(getattr(method, "value", method)).upper()
@@ -55,6 +70,34 @@ def registered_routes(app: func.FunctionApp) -> tuple[RouteTable, dict[str, Any]
         template = str(getattr(trigger, "route", None) or name)
         routes.append(Route(template, methods, name, handler))
     return RouteTable.of(routes), others
+
+
+def _background_function(name: str, handler: Any, function: Any) -> BackgroundFunction:
+    bindings = [binding.get_dict_repr() for binding in function.get_bindings()]
+    trigger = next(b for b in bindings if str(b["type"]).endswith("Trigger"))
+    return BackgroundFunction(
+        name=name,
+        handler=handler,
+        trigger_type=str(trigger["type"]),
+        trigger_arg=str(trigger["name"]),
+        queue_name=trigger.get("queueName"),
+        queue_outputs={
+            str(b["name"]): str(b["queueName"]) for b in bindings if b["type"] == "queue"
+        },
+    )
+
+
+class _QueueOut(func.Out[Any]):
+    """An output binding to a queue, kept in memory until the function returns."""
+
+    def __init__(self) -> None:
+        self.value: Any = None
+
+    def set(self, val: Any) -> None:
+        self.value = val
+
+    def get(self) -> Any:
+        return self.value
 
 
 class _TimerRequest(func.TimerRequest):
@@ -176,12 +219,12 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(response.status_code, response.get_body() or b"", headers)
 
     def _run_function(self, name: str) -> None:
-        handler = self.server.other_functions.get(name)
-        if handler is None or self.command != "POST":
+        function = self.server.other_functions.get(name)
+        if function is None or function.trigger_type != "timerTrigger" or self.command != "POST":
             self._send_problem(HTTPStatus.NOT_FOUND, f"There is no timer function {name!r}.")
             return
         started = datetime.now().astimezone()
-        handler(_TimerRequest())
+        run_background(self.server.other_functions, function, _TimerRequest())
         logger.info("Ran %s on demand, started %s.", name, started.isoformat(timespec="seconds"))
         self._send(HTTPStatus.ACCEPTED, b"", {})
 
@@ -223,6 +266,27 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
+
+
+def run_background(
+    functions: dict[str, BackgroundFunction], function: BackgroundFunction, trigger: Any
+) -> None:
+    """Call ``function``; deliver what it puts on queues to their queue-triggered functions.
+
+    This stands in for the storage queue locally: messages are handled in this process, one
+    after another, in the order they were written.
+    """
+    outputs = {arg: _QueueOut() for arg in function.queue_outputs}
+    function.handler(**{function.trigger_arg: trigger}, **outputs)
+
+    for arg, out in outputs.items():
+        value = out.get()
+        messages = value if isinstance(value, list) else [] if value is None else [value]
+        queue = function.queue_outputs[arg]
+        readers = [f for f in functions.values() if f.queue_name == queue]
+        for message in messages:
+            for reader in readers:
+                run_background(functions, reader, func.QueueMessage(body=str(message)))
 
 
 def iter_route_lines(routes: RouteTable) -> Iterator[str]:

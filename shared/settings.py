@@ -15,6 +15,7 @@ from pathlib import Path
 from shared.aging import AgingPeriods, AgingPeriodsError
 
 STORES = ("sqlite", "cosmos")
+FANOUTS = ("inline", "queue")
 AI_MODES = ("off", "azure-openai", "openai")
 DEFAULT_SCHEDULE = "0 30 1 * * *"
 # Summaries run after the precompute, whose snapshots they read.
@@ -43,6 +44,7 @@ class Settings:
     openai_api_key: str | None = field(default=None, repr=False)
     openai_model: str | None = None
     precompute_schedule: str = DEFAULT_SCHEDULE
+    precompute_fanout: str = "inline"
     summary_schedule: str = DEFAULT_SUMMARY_SCHEDULE
     ai_timeout_seconds: int = 20
     ai_max_retries: int = 2
@@ -72,6 +74,7 @@ class Settings:
             openai_api_key=env.get("OPENAI_API_KEY") or None,
             openai_model=env.get("OPENAI_MODEL") or None,
             precompute_schedule=env.get("PRECOMPUTE_SCHEDULE") or DEFAULT_SCHEDULE,
+            precompute_fanout=_choice(env, "COLLECTIONS_PRECOMPUTE_FANOUT", FANOUTS, "inline"),
             summary_schedule=env.get("SUMMARY_SCHEDULE") or DEFAULT_SUMMARY_SCHEDULE,
             ai_timeout_seconds=_positive_int(env, "COLLECTIONS_AI_TIMEOUT_SECONDS", 20),
             ai_max_retries=_whole_number(env, "COLLECTIONS_AI_MAX_RETRIES", 2),

@@ -219,6 +219,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     COLLECTIONS_AI_TIMEOUT_SECONDS: string(aiTimeoutSeconds)
     COLLECTIONS_AI_MAX_RETRIES: string(aiMaxRetries)
     PRECOMPUTE_SCHEDULE: precomputeSchedule
+    // The timer plans and queues the batches; any instance takes one (docs/precompute.md).
+    COLLECTIONS_PRECOMPUTE_FANOUT: 'queue'
     SUMMARY_SCHEDULE: summarySchedule
     COLLECTIONS_SUMMARY_TOKEN_BUDGET: string(summaryTokenBudget)
     COLLECTIONS_AGING_PERIODS: agingPeriods
