@@ -224,7 +224,14 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_problem(HTTPStatus.NOT_FOUND, f"There is no timer function {name!r}.")
             return
         started = datetime.now().astimezone()
-        run_background(self.server.other_functions, function, _TimerRequest())
+        try:
+            run_background(self.server.other_functions, function, _TimerRequest())
+        except Exception:
+            logger.exception("%s failed when run on demand", name)
+            self._send_problem(
+                HTTPStatus.INTERNAL_SERVER_ERROR, f"{name} failed; the error has been logged."
+            )
+            return
         logger.info("Ran %s on demand, started %s.", name, started.isoformat(timespec="seconds"))
         self._send(HTTPStatus.ACCEPTED, b"", {})
 
