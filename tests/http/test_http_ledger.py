@@ -406,3 +406,14 @@ def test_dates_are_iso_and_money_is_strings(empty_server: str) -> None:
     date.fromisoformat(details["asOf"])
     for name in ("balance", "overdue", "unappliedCredit", "creditLimit", "creditAvailable"):
         assert isinstance(details[name], str), name
+
+
+def test_a_timer_runs_on_demand_like_under_core_tools(empty_server: str) -> None:
+    assert ingest(empty_server, ledger())[0] == 200
+    status, _, _ = request_json("POST", f"{empty_server}/admin/functions/nightly_precompute")
+    assert status == 202
+
+    status, _, workspace = request_json("GET", f"{empty_server}/api/workspace?company=acme")
+    assert status == 200 and workspace["highestBalances"][0]["account"] == "C1"
+    status, _, _ = request_json("POST", f"{empty_server}/admin/functions/no_such_timer")
+    assert status == 404
