@@ -11,16 +11,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
-from shared.figures import CustomerFigures, OpenItem, SettledInvoice
+from shared.figures import CustomerFigures, OpenItem, SettledInvoice, average_days
 from shared.ledger import Activity, ActivityStatus, Customer
 from shared.money import format_amount
 
 JsonObject = dict[str, Any]
-
-_ONE_DECIMAL = Decimal("0.1")
 
 
 def details_document(
@@ -131,9 +129,7 @@ def _months(settled: Iterable[SettledInvoice]) -> list[JsonObject]:
         {
             "month": month,
             "invoicesSettled": len(days),
-            "averageDaysLate": float(
-                (Decimal(sum(days)) / len(days)).quantize(_ONE_DECIMAL, rounding=ROUND_HALF_UP)
-            ),
+            "averageDaysLate": float(average_days(days)),
         }
         for month, days in sorted(late_by_month.items())
     ]

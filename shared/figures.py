@@ -334,15 +334,24 @@ def _payment_history(
     if count == 0:
         return PaymentHistory(payments, amount_paid, 0, None, None, None, ())
 
-    to_pay = Decimal(sum(s.days_to_pay for s in in_order)) / count
-    late = Decimal(sum(s.days_late for s in in_order)) / count
-    on_time = Decimal(sum(1 for s in in_order if s.days_late == 0)) / count
+    late = [s.days_late for s in in_order]
     return PaymentHistory(
         payments=payments,
         amount_paid=amount_paid,
         invoices_settled=count,
-        average_days_to_pay=to_pay.quantize(_ONE_DECIMAL, rounding=ROUND_HALF_UP),
-        average_days_late=late.quantize(_ONE_DECIMAL, rounding=ROUND_HALF_UP),
-        paid_on_time_share=on_time.quantize(_SHARE_DECIMALS, rounding=ROUND_HALF_UP),
+        average_days_to_pay=average_days([s.days_to_pay for s in in_order]),
+        average_days_late=average_days(late),
+        paid_on_time_share=on_time_share(late),
         settled=tuple(in_order),
     )
+
+
+def average_days(days: Sequence[int]) -> Decimal:
+    """The mean of day counts, rounded half up to one decimal: the one rounding of averages."""
+    return (Decimal(sum(days)) / len(days)).quantize(_ONE_DECIMAL, rounding=ROUND_HALF_UP)
+
+
+def on_time_share(days_late: Sequence[int]) -> Decimal:
+    """The share of invoices settled by their due date, rounded half up to four decimals."""
+    on_time = Decimal(sum(1 for days in days_late if days == 0)) / len(days_late)
+    return on_time.quantize(_SHARE_DECIMALS, rounding=ROUND_HALF_UP)

@@ -38,13 +38,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
 from shared.aging import AgingPeriods
 from shared.currencies import minor_unit
 from shared.customer_details import activity_document
+from shared.figures import average_days, on_time_share
 from shared.ledger import Activity, Customer
 from shared.ledger_rows import ItemRow
 from shared.money import ZERO, format_amount, to_minor_unit
@@ -52,8 +53,6 @@ from shared.windows import shift_months, whole_months_between
 
 JsonObject = dict[str, Any]
 
-_ONE_DECIMAL = Decimal("0.1")
-_SHARE_DECIMALS = Decimal("0.0001")
 _INVOICE = "invoice"
 _PAYMENT = "payment"
 
@@ -354,7 +353,6 @@ def _payment_history(
         return history
 
     settled.sort()
-    count = len(settled)
     to_pay: list[int] = []
     late: list[int] = []
     late_by_month: dict[str, list[int]] = {}
@@ -365,23 +363,18 @@ def _payment_history(
         late.append(days_late)
         late_by_month.setdefault(settled_on[:7], []).append(days_late)
 
-    history["averageDaysToPay"] = _average(to_pay, count)
-    history["averageDaysLate"] = _average(late, count)
-    on_time = Decimal(sum(1 for days in late if days == 0)) / count
-    history["paidOnTimeShare"] = float(on_time.quantize(_SHARE_DECIMALS, rounding=ROUND_HALF_UP))
+    history["averageDaysToPay"] = float(average_days(to_pay))
+    history["averageDaysLate"] = float(average_days(late))
+    history["paidOnTimeShare"] = float(on_time_share(late))
     history["months"] = [
         {
             "month": month,
             "invoicesSettled": len(days),
-            "averageDaysLate": _average(days, len(days)),
+            "averageDaysLate": float(average_days(days)),
         }
         for month, days in sorted(late_by_month.items())
     ]
     return history
-
-
-def _average(days: list[int], count: int) -> float:
-    return float((Decimal(sum(days)) / count).quantize(_ONE_DECIMAL, rounding=ROUND_HALF_UP))
 
 
 @lru_cache(maxsize=65_536)
