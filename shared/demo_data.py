@@ -29,17 +29,16 @@ docstring for the shape.
 
 from __future__ import annotations
 
-import gc
 import random
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from functools import cache
 
+from shared.collector import collector_paused
 from shared.currencies import minor_unit
 from shared.ledger import (
     Activity,
@@ -1144,7 +1143,7 @@ def demo_batch_at_scale(
     makers = [_ScaleCompany(plan, today, seed, transactions_per_customer) for plan in _COMPANIES]
     for first in range(0, customers, chunk_size):
         chunk = _ScaleChunk()
-        with _collector_paused():
+        with collector_paused():
             for number in range(first, min(first + chunk_size, customers)):
                 makers[number % len(makers)].add_customer(number, chunk)
         yield LedgerBatch(
@@ -1154,23 +1153,6 @@ def demo_batch_at_scale(
             tuple(chunk.settlements),
             tuple(chunk.activities),
         )
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a chunk is built, and only then.
-
-    A chunk is some hundred thousand new records, none of them in a reference cycle, yet
-    their allocation alone triggers hundreds of collections that find nothing: about a
-    quarter of the run. The collector runs again, as it was, before the caller gets the batch.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 @dataclass(slots=True)

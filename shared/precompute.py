@@ -41,8 +41,9 @@ from zoneinfo import ZoneInfo
 
 from shared import snapshot
 from shared.aging import AgingPeriods
+from shared.collector import collector_paused
 from shared.customer_details import activity_document
-from shared.ledger import Company
+from shared.ledger import Activity, Company, Customer
 from shared.precompute_runs import (
     COMPLETE,
     POINTER_KEY,
@@ -58,7 +59,7 @@ from shared.precompute_runs import (
     run_key,
 )
 from shared.settings import Settings
-from shared.snapshot_figures import AsOfContext, ComputedSnapshot, compute_snapshot
+from shared.snapshot_figures import AsOfContext, NightFigures, night_figures
 from shared.stores.base import DocumentKind, JsonObject, LedgerStore
 from shared.workspace_lists import (
     COMPANY_SCOPE,
@@ -401,6 +402,11 @@ def _pending(store: LedgerStore, run: Run) -> list[Batch]:
 
 def run_batch(store: LedgerStore, batch: Batch) -> BatchResult:
     """Compute the snapshots and entries of one batch; safe to run again, or twice at once."""
+    with collector_paused():
+        return _run_batch(store, batch)
+
+
+def _run_batch(store: LedgerStore, batch: Batch) -> BatchResult:
     versions = store.ledger_versions(batch.company, batch.start, batch.stop)
     previous = _baseline_entries(store, batch)
     context = AsOfContext(batch.as_of, batch.currency, AgingPeriods(batch.aging_bounds))
@@ -433,27 +439,16 @@ def run_batch(store: LedgerStore, batch: Batch) -> BatchResult:
         ):
             to_read.append(account)
             continue
-        computed = compute_snapshot(
-            snapshot.customer_of(body),
-            snapshot.items_of(body),
-            snapshot.activities_of(body),
-            context,
-        )
-        currency = body[snapshot.INTERNALS]["customerCurrency"]
-        _keep(computed, versions[account], currency, batch.aging_bounds, entries, bodies)
+        figures = night_figures(snapshot.items_of(body), context)
+        customer = snapshot.customer_of(batch.company, body)
+        activities = snapshot.activities_of(batch.company, body)
+        _keep(customer, activities, figures, versions[account], context, entries, bodies)
         rolled += 1
 
     recomputed = 0
     for ledger in store.customer_ledgers(batch.company, sorted(to_read)):
-        computed = compute_snapshot(ledger.customer, ledger.items, ledger.activities, context)
-        _keep(
-            computed,
-            ledger.version,
-            ledger.customer.currency,
-            batch.aging_bounds,
-            entries,
-            bodies,
-        )
+        figures = night_figures(ledger.items, context)
+        _keep(ledger.customer, ledger.activities, figures, ledger.version, context, entries, bodies)
         recomputed += 1
 
     for chunk in _chunks(bodies, _WRITE_CHUNK):
@@ -488,18 +483,20 @@ def run_batch(store: LedgerStore, batch: Batch) -> BatchResult:
 
 
 def _keep(
-    computed: ComputedSnapshot,
+    customer: Customer,
+    activities: Sequence[Activity],
+    figures: NightFigures,
     version: int,
-    customer_currency: str,
-    aging_bounds: tuple[int, ...],
+    context: AsOfContext,
     entries: dict[str, CustomerEntry],
     bodies: list[tuple[str, JsonObject]],
 ) -> None:
-    valid = None if computed.valid_through is None else computed.valid_through.isoformat()
-    entry = entry_of(computed.details, version, valid, computed.pending)
-    entries[entry.account] = entry
-    body = snapshot.snapshot_body(computed, version, customer_currency, aging_bounds)
-    bodies.append((entry.account, body))
+    entries[customer.account] = entry_of(
+        customer, figures, version, context.as_of_iso, context.currency
+    )
+    bodies.append(
+        (customer.account, snapshot.snapshot_body(customer, activities, figures, version, context))
+    )
 
 
 def _baseline_entries(store: LedgerStore, batch: Batch) -> dict[str, CustomerEntry]:
@@ -689,19 +686,17 @@ def read_workspace(
 def read_snapshot(store: LedgerStore, company: str, account: str) -> JsonObject | None:
     """The customer's details document from its snapshot, as of the last finished run.
 
-    A snapshot whose open items still hold on that run's date is rebased to it; one written
-    by a run still in progress is returned as it stands.
+    The document is built from the snapshot as of that run's date. A snapshot written by a
+    run still in progress, for a later date, answers as of its own date.
     """
     body = store.get_document(company, SNAPSHOT, account)
     if body is None:
         return None
-    details = snapshot.details_of(body)
     pointer = store.get_document(company, WORKSPACE, POINTER_KEY)
-    if pointer is not None:
+    as_of = None
+    if pointer is not None and pointer["asOf"] >= body["asOf"]:
         as_of = date.fromisoformat(pointer["asOf"])
-        if snapshot.holds_on(body, as_of):
-            return snapshot.rebase(details, as_of, snapshot.aging_bounds(body))
-    return details
+    return snapshot.details_of(company, body, as_of)
 
 
 def _chunks(items: Sequence[tuple[str, JsonObject]], size: int) -> Iterator[list[Any]]:

@@ -1,26 +1,24 @@
-"""A customer's details document computed straight from ledger rows, for the precompute.
+"""A customer's figures computed straight from ledger rows: the night's and the details'.
 
 ``shared.figures.compute_figures`` followed by ``shared.customer_details.details_document`` is
-the reference; ``compute_snapshot`` gives the same document (a property test holds it to
-that) but works on ``ItemRow`` tuples and ISO date strings, converting an amount to
-``Decimal`` or a date to ``date`` only where a sum or a day count needs it. Per customer this
-is several times cheaper, which is what lets a night's run cover a million customers.
+the reference. This module gives the same results from ``ItemRow`` tuples and ISO date
+strings, converting an amount to ``Decimal`` or a date to ``date`` only where a sum or a day
+count needs it (property tests hold both functions to the reference):
 
-Alongside the document it computes what the next runs need:
+- ``night_figures``, the precompute's hot loop, run for every customer every night: the
+  balance, overdue amount and unapplied credit the workspace lists need, and what the next
+  nights need: ``kept``, the items that can still matter for any later as-of date (the
+  trimming rule below); ``valid_through``, the last as-of date on which the customer's open
+  items stay what they are (the day before the first item or settlement dated after the
+  as-of date), or ``None``; and ``pending``, the open invoices not overdue yet, as ``(due
+  date, accounting open amount)``, so that the overdue amount can follow the date;
+- ``details_from_rows``: the contract's details document, built when a snapshot is read.
 
-- ``kept``: the items that can still matter for any later as-of date (the trimming rule
-  below); a later snapshot computed from them equals one computed from the whole ledger;
-- ``valid_through``: the last as-of date on which the customer's open items, windows and
-  history stay what they are, or ``None`` when no date ever changes them. Up to that date
-  every figure that does change follows from the date and the open invoices alone (days
-  past due, aging, overdue amounts, an activity's ``overdue`` flag, months as a customer),
-  and ``shared.snapshot.rebase`` recomputes those from the document itself. An invoice
-  falling due is therefore no reason to recompute a snapshot: on a typical night only a
-  customer whose ledger changed, or one of whose items leaves a six- or twelve-month
-  window, needs more than that;
-- ``pending``: the open invoices not overdue yet, as ``(due date, accounting open amount)``,
-  so the workspace lists can follow the overdue amount to a later date without the
-  snapshot.
+Until ``valid_through`` a customer's balance and credit stay as they are and its overdue
+amount follows from ``pending``; every other figure that moves with the date (aging, days
+past due, the six- and twelve-month windows, the payment history) is recomputed from the
+kept items when the document is read. So on a typical night only a customer whose ledger
+changed, or one with a transaction or settlement dated in the future, needs more than that.
 
 Trimming rule. An item dated on or before the as-of date ``A`` is dropped when all of these
 hold: it is fully settled on ``A`` and no settlement of it is dated after ``A``; it is not an
@@ -36,11 +34,10 @@ credit note or an aged-out payment counts in no figure.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from shared.aging import AgingPeriods
 from shared.currencies import minor_unit
@@ -57,13 +54,18 @@ _INVOICE = "invoice"
 _PAYMENT = "payment"
 
 
-@dataclass(frozen=True, slots=True)
-class ComputedSnapshot:
-    """The details document of one customer as of a date, with what the next runs need."""
+class NightFigures(NamedTuple):
+    """What the night keeps of a customer: its list figures and how to roll it forward.
 
-    details: JsonObject
+    ``valid_through`` is an ISO date or ``None``; ``pending`` holds the open invoices not
+    overdue yet as ``(due date, accounting open amount)`` text pairs.
+    """
+
+    balance: Decimal
+    overdue: Decimal
+    unapplied: Decimal
     kept: list[ItemRow]
-    valid_through: date | None
+    valid_through: str | None
     pending: list[tuple[str, str]]
 
 
@@ -82,13 +84,13 @@ class AsOfContext:
         self.twelve_after = shift_months(as_of, -12).isoformat()
 
 
-def compute_snapshot(
+def details_from_rows(
     customer: Customer,
     items: Sequence[ItemRow],
     activities: Sequence[Activity],
     context: AsOfContext,
-) -> ComputedSnapshot:
-    """Compute the details document of ``customer`` from its ledger rows (see module doc)."""
+) -> JsonObject:
+    """The contract's details document of ``customer`` as of the context's date."""
     as_of_iso = context.as_of_iso
     as_of_ordinal = context.as_of_ordinal
     money = context.currency
@@ -104,27 +106,13 @@ def compute_snapshot(
     payments = 0
     amount_paid = ZERO
     settled: list[tuple[str, str, int, int]] = []
-    kept: list[ItemRow] = []
-    pending: list[tuple[str, str]] = []
-    next_change = _NEVER
 
     for item in items:
         on = item.date
         if on > as_of_iso:
-            kept.append(item)
-            next_change = min(next_change, on)
             continue
-
-        # Open amount on the as-of date; a settlement dated later is a change to come.
         amount = Decimal(item.amount)
-        open_amount = amount
-        later_settlement = False
-        for application in item.applications:
-            if application.date <= as_of_iso:
-                open_amount -= Decimal(application.amount)
-            else:
-                later_settlement = True
-                next_change = min(next_change, application.date)
+        open_amount = _open_amount(item, amount, as_of_iso)
         is_open = open_amount > ZERO
         accounting_open = _accounting_share(item, amount, open_amount, money)
 
@@ -132,20 +120,15 @@ def compute_snapshot(
             if is_open:
                 unapplied += accounting_open
                 open_credits.append(_open_credit(item, open_amount, accounting_open, money))
-            in_twelve = item.type == _PAYMENT and twelve_after < on
-            if in_twelve:
+            if item.type == _PAYMENT and twelve_after < on:
                 payments += 1
                 amount_paid += Decimal(item.accounting_amount)
-                next_change = min(next_change, window_exit(on, 12))
-            if is_open or later_settlement or in_twelve:
-                kept.append(item)
             continue
 
         # Invoices: aged while open, counted in the six months, in the history once settled.
         assert item.due_date is not None
-        due_ordinal = date.fromisoformat(item.due_date).toordinal()
+        due_ordinal = _ordinal(item.due_date)
         days_past_due = as_of_ordinal - due_ordinal
-        keep = is_open or later_settlement
         if is_open:
             buckets[context.periods.bucket_index(days_past_due)] += accounting_open
             open_invoices.append(
@@ -153,12 +136,8 @@ def compute_snapshot(
             )
             if days_past_due >= 1:
                 overdue += accounting_open
-            else:
-                pending.append((item.due_date, format_amount(accounting_open, money)))
 
         if six_after < on:
-            keep = True
-            next_change = min(next_change, window_exit(on, 6))
             window_count += 1
             window_amount += Decimal(item.accounting_amount)
             if is_open:
@@ -171,14 +150,10 @@ def compute_snapshot(
         if not is_open:
             settled_on = _settled_date(item, amount, as_of_iso)
             if settled_on is not None and twelve_after < settled_on:
-                keep = True
-                next_change = min(next_change, window_exit(settled_on, 12))
                 settled.append((settled_on, item.id, _ordinal(on), due_ordinal))
-        if keep:
-            kept.append(item)
 
     balance = sum(buckets, ZERO) - unapplied
-    details = _details(
+    return _details(
         customer,
         context,
         balance,
@@ -201,28 +176,75 @@ def compute_snapshot(
         _payment_history(payments, amount_paid, settled, money),
         activities,
     )
-    valid_through = None if next_change == _NEVER else _day_before(next_change)
-    return ComputedSnapshot(details, kept, valid_through, pending)
 
 
-def window_exit(on: str, months: int) -> str:
-    """The first as-of date whose window of ``months`` no longer holds the day ``on``.
+def night_figures(items: Sequence[ItemRow], context: AsOfContext) -> NightFigures:
+    """Balance, overdue and unapplied credit as of the context's date, the items to keep,
+    how long the open items hold and the invoices not yet overdue (see module doc).
 
-    That is the first ``D`` with ``shift_months(D, -months) >= on``. Memoised: a night's run
-    asks about the same few hundred dates millions of times.
+    The night's hot loop: it touches each row once, compares ISO dates as text and builds
+    no document. ``details_from_rows`` gives the same three figures (a test holds it to
+    that).
     """
-    return _window_exit(on, months)
+    as_of_iso = context.as_of_iso
+    money = context.currency
+    six_after = context.six_after
+    twelve_after = context.twelve_after
 
+    invoiced = overdue = unapplied = ZERO
+    kept: list[ItemRow] = []
+    pending: list[tuple[str, str]] = []
+    next_change = _NEVER
 
-@lru_cache(maxsize=65_536)
-def _window_exit(on: str, months: int) -> str:
-    day = date.fromisoformat(on)
-    # shift_months(day, months) is never past the answer (clamping only moves it earlier);
-    # step forward over the days that a clamped month end leaves out.
-    candidate = shift_months(day, months)
-    while shift_months(candidate, -months) < day:
-        candidate += timedelta(days=1)
-    return candidate.isoformat()
+    for item in items:
+        on = item.date
+        if on > as_of_iso:
+            kept.append(item)
+            if on < next_change:
+                next_change = on
+            continue
+
+        # Open amount on the as-of date; a settlement dated later is a change to come.
+        amount = Decimal(item.amount)
+        open_amount = amount
+        later_settlement = False
+        for application in item.applications:
+            if application.date <= as_of_iso:
+                open_amount -= Decimal(application.amount)
+            else:
+                later_settlement = True
+                if application.date < next_change:
+                    next_change = application.date
+        is_open = open_amount > ZERO
+        keep = is_open or later_settlement
+
+        if item.type != _INVOICE:
+            if is_open:
+                unapplied += _accounting_share(item, amount, open_amount, money)
+            if keep or (item.type == _PAYMENT and twelve_after < on):
+                kept.append(item)
+            continue
+
+        due = item.due_date
+        assert due is not None
+        if is_open:
+            accounting_open = _accounting_share(item, amount, open_amount, money)
+            invoiced += accounting_open
+            # Overdue from the day after the due date; ISO dates compare as text.
+            if due < as_of_iso:
+                overdue += accounting_open
+            else:
+                pending.append((due, format_amount(accounting_open, money)))
+
+        if keep or six_after < on:
+            kept.append(item)
+        else:
+            settled_on = _settled_date(item, amount, as_of_iso)
+            if settled_on is not None and twelve_after < settled_on:
+                kept.append(item)
+
+    valid_through = None if next_change == _NEVER else _day_before(next_change).isoformat()
+    return NightFigures(invoiced - unapplied, overdue, unapplied, kept, valid_through, pending)
 
 
 _NEVER = "9999-12-31"
@@ -287,6 +309,15 @@ def _accounting_share(item: ItemRow, amount: Decimal, part: Decimal, money: str)
     if item.currency == money:
         return part
     return to_minor_unit(part * Decimal(item.accounting_amount) / amount, money)
+
+
+def _open_amount(item: ItemRow, amount: Decimal, as_of_iso: str) -> Decimal:
+    """The amount still open on the as-of date: settlements dated later do not count yet."""
+    open_amount = amount
+    for application in item.applications:
+        if application.date <= as_of_iso:
+            open_amount -= Decimal(application.amount)
+    return open_amount
 
 
 def _settled_date(item: ItemRow, amount: Decimal, as_of_iso: str) -> str | None:

@@ -20,7 +20,9 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+from shared.ledger import Customer
 from shared.money import format_amount
+from shared.snapshot_figures import NightFigures
 
 JsonObject = dict[str, Any]
 
@@ -82,25 +84,24 @@ class CustomerEntry(NamedTuple):
 
 
 def entry_of(
-    details: JsonObject,
-    version: int,
-    valid_through: str | None,
-    pending: Sequence[Sequence[str]],
+    customer: Customer, figures: NightFigures, version: int, as_of: str, currency: str
 ) -> CustomerEntry:
-    """The entry of a customer from its details document."""
+    """The entry of a customer from the night's figures (``currency``: the accounting one)."""
+    limit = customer.credit_limit
+    available = None if limit is None else limit - figures.balance
     return CustomerEntry(
-        account=details["account"],
-        name=details["name"],
-        agent=details["agent"],
-        balance=details["balance"],
-        overdue=details["overdue"],
-        credit_limit=details["creditLimit"],
-        credit_available=details["creditAvailable"],
-        over_limit=details["overLimit"],
+        account=customer.account,
+        name=customer.name,
+        agent=customer.agent,
+        balance=format_amount(figures.balance, currency),
+        overdue=format_amount(figures.overdue, currency),
+        credit_limit=None if limit is None else format_amount(limit, currency),
+        credit_available=None if available is None else format_amount(available, currency),
+        over_limit=available is not None and available < _ZERO,
         version=version,
-        snapshot_as_of=details["asOf"],
-        valid_through=valid_through,
-        pending=[list(pair) for pair in pending],
+        snapshot_as_of=as_of,
+        valid_through=figures.valid_through,
+        pending=figures.pending,
     )
 
 
