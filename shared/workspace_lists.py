@@ -123,23 +123,35 @@ def _top(figures: Iterable[tuple[Decimal, CustomerEntry]], limit: int) -> list[C
     return [entry for _, entry in ranked]
 
 
-def candidates(entries: Iterable[CustomerEntry]) -> dict[str, list[CustomerEntry]]:
+def candidates(entries: Sequence[CustomerEntry]) -> dict[str, list[CustomerEntry]]:
     """Per scope (the company, each agent), the entries that can reach either list.
 
-    These are a batch's partial top lists; each figure is read once per entry.
+    These are a batch's partial top lists, each in account order. Every agent of the batch
+    has a scope, even one whose customers owe nothing. Each figure is ranked with one sort,
+    shared by all scopes: the walk down it gives each scope its first ``LIST_LENGTH``.
     """
-    figures = [(Decimal(e.balance), Decimal(e.overdue), e) for e in entries]
-    scopes: dict[str, list[tuple[Decimal, Decimal, CustomerEntry]]] = {COMPANY_SCOPE: figures}
-    for row in figures:
-        if row[2].agent is not None:
-            scopes.setdefault(row[2].agent, []).append(row)
+    chosen: dict[str, dict[str, CustomerEntry]] = {COMPANY_SCOPE: {}}
+    for entry in entries:
+        if entry.agent is not None and entry.agent not in chosen:
+            chosen[entry.agent] = {}
 
-    partial: dict[str, list[CustomerEntry]] = {}
-    for scope, rows in scopes.items():
-        chosen = {e.account: e for e in _top(((b, e) for b, _, e in rows), LIST_LENGTH)}
-        chosen.update((e.account, e) for e in _top(((o, e) for _, o, e in rows), LIST_LENGTH))
-        partial[scope] = [chosen[account] for account in sorted(chosen)]
-    return partial
+    for ranked in (
+        sorted((-Decimal(e.balance), e.account, e) for e in entries),
+        sorted((-Decimal(e.overdue), e.account, e) for e in entries),
+    ):
+        taken = dict.fromkeys(chosen, 0)
+        open_scopes = len(chosen)
+        for negated, account, entry in ranked:
+            if negated >= _ZERO or not open_scopes:
+                break
+            for scope in (COMPANY_SCOPE, entry.agent):
+                if scope is not None and taken[scope] < LIST_LENGTH:
+                    taken[scope] += 1
+                    chosen[scope][account] = entry
+                    if taken[scope] == LIST_LENGTH:
+                        open_scopes -= 1
+
+    return {scope: [rows[a] for a in sorted(rows)] for scope, rows in chosen.items()}
 
 
 def lists_document(entries: Sequence[CustomerEntry]) -> JsonObject:
