@@ -49,7 +49,7 @@ class CustomerEntry(NamedTuple):
 
     @classmethod
     def from_json(cls, row: Sequence[Any]) -> CustomerEntry:
-        return cls(*row)
+        return _new_entry(cls, row)
 
     def holds_on(self, as_of: str) -> bool:
         """Whether the snapshot's open items are those of ``as_of`` (an ISO date)."""
@@ -59,14 +59,20 @@ class CustomerEntry(NamedTuple):
 
     def moved_to(self, as_of: str, currency: str) -> CustomerEntry:
         """The entry on a later date its items still hold on: invoices due before it are
-        overdue now."""
-        due = [amount for due_date, amount in self.pending if due_date < as_of]
-        if not due:
+        overdue now. ``pending`` is in due date order, so most nights look at one pair."""
+        pending = self.pending
+        if not pending or pending[0][0] >= as_of:
             return self
-        overdue = sum((Decimal(amount) for amount in due), Decimal(self.overdue))
-        return self._replace(
-            overdue=format_amount(overdue, currency),
-            pending=[pair for pair in self.pending if pair[0] >= as_of],
+        overdue = Decimal(self.overdue)
+        count = 0
+        for due_date, amount in pending:
+            if due_date >= as_of:
+                break
+            overdue += Decimal(amount)
+            count += 1
+        return _new_entry(
+            CustomerEntry,
+            (*self[:4], format_amount(overdue, currency), *self[5:11], pending[count:]),
         )
 
     def document(self) -> JsonObject:
@@ -81,6 +87,9 @@ class CustomerEntry(NamedTuple):
             "creditAvailable": self.credit_available,
             "overLimit": self.over_limit,
         }
+
+
+_new_entry = tuple.__new__
 
 
 def entry_of(
@@ -101,7 +110,7 @@ def entry_of(
         version=version,
         snapshot_as_of=as_of,
         valid_through=figures.valid_through,
-        pending=figures.pending,
+        pending=sorted(figures.pending),
     )
 
 
