@@ -2,8 +2,9 @@
 
 The document is plain JSON (camelCase names, money as decimal strings in the accounting
 currency or, for an invoice's own amounts, in the invoice's currency, dates as ``YYYY-MM-DD``).
-The precompute stores it as the customer's snapshot, so a details request without ``asOf``
-is one read; with ``asOf`` the same function builds it from the ledger.
+A details request with ``asOf`` builds it here from the ledger; without, it is built from the
+customer's nightly snapshot (``shared.snapshot``) by ``shared.snapshot_figures``, which gives
+the same document, a property test holds it to that.
 """
 
 from __future__ import annotations

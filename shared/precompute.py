@@ -71,7 +71,6 @@ from shared.workspace_lists import (
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_BATCH_SIZE = 2_000
 _WRITE_CHUNK = 500
 
 RUN = DocumentKind.RUN
@@ -192,7 +191,7 @@ def precompute_all(
     settings: Settings,
     now: datetime,
     *,
-    batch_size: int = DEFAULT_BATCH_SIZE,
+    batch_size: int | None = None,
 ) -> list[PrecomputeReport]:
     """Precompute every company as of its own date at the instant ``now`` (aware, any zone)."""
     if now.tzinfo is None:
@@ -215,7 +214,7 @@ def precompute_company(
     as_of: date,
     settings: Settings,
     *,
-    batch_size: int = DEFAULT_BATCH_SIZE,
+    batch_size: int | None = None,
     workers: int = 1,
     open_worker_store: Callable[[], LedgerStore] | None = None,
 ) -> PrecomputeReport:
@@ -298,7 +297,7 @@ def plan_batches(
     as_of: date,
     settings: Settings,
     *,
-    batch_size: int = DEFAULT_BATCH_SIZE,
+    batch_size: int | None = None,
 ) -> list[Batch]:
     """Start or resume the run of ``company`` as of ``as_of``; return its batches not done.
 
@@ -309,7 +308,11 @@ def plan_batches(
 
 
 def _start(
-    store: LedgerStore, company: Company, as_of: date, settings: Settings, batch_size: int
+    store: LedgerStore,
+    company: Company,
+    as_of: date,
+    settings: Settings,
+    batch_size: int | None,
 ) -> tuple[Run, list[Batch]]:
     versions = store.ledger_versions(company.id)
     mark = (len(versions), sum(versions.values()))
@@ -329,7 +332,7 @@ def _start(
         as_of=as_of,
         attempt=1 if existing is None else existing.attempt + 1,
         status=RUNNING,
-        starts=plan_starts(list(versions), batch_size),
+        starts=plan_starts(list(versions), batch_size or settings.precompute_batch_size),
         baseline=_baseline(store, company.id, as_of, basis, pointer),
         basis=basis,
         ledger_mark=mark,

@@ -19,7 +19,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from shared.precompute import (
-    DEFAULT_BATCH_SIZE,
     Batch,
     RunNotReady,
     finish_run,
@@ -39,7 +38,7 @@ def plan_messages(
     settings: Settings,
     now: datetime,
     *,
-    batch_size: int = DEFAULT_BATCH_SIZE,
+    batch_size: int | None = None,
 ) -> list[str]:
     """Start or resume every company's run as of its own date; one message per batch left.
 

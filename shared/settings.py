@@ -16,6 +16,9 @@ from shared.aging import AgingPeriods, AgingPeriodsError
 
 STORES = ("sqlite", "cosmos")
 FANOUTS = ("inline", "queue")
+# Customers per precompute batch: a batch's index and candidates are one document each, and
+# 2,000 entries keep them well under Cosmos DB's 2 MB item limit.
+DEFAULT_PRECOMPUTE_BATCH_SIZE = 2_000
 AI_MODES = ("off", "azure-openai", "openai")
 DEFAULT_SCHEDULE = "0 30 1 * * *"
 # Summaries run after the precompute, whose snapshots they read.
@@ -45,6 +48,7 @@ class Settings:
     openai_model: str | None = None
     precompute_schedule: str = DEFAULT_SCHEDULE
     precompute_fanout: str = "inline"
+    precompute_batch_size: int = DEFAULT_PRECOMPUTE_BATCH_SIZE
     summary_schedule: str = DEFAULT_SUMMARY_SCHEDULE
     ai_timeout_seconds: int = 20
     ai_max_retries: int = 2
@@ -75,6 +79,9 @@ class Settings:
             openai_model=env.get("OPENAI_MODEL") or None,
             precompute_schedule=env.get("PRECOMPUTE_SCHEDULE") or DEFAULT_SCHEDULE,
             precompute_fanout=_choice(env, "COLLECTIONS_PRECOMPUTE_FANOUT", FANOUTS, "inline"),
+            precompute_batch_size=_positive_int(
+                env, "COLLECTIONS_PRECOMPUTE_BATCH_SIZE", DEFAULT_PRECOMPUTE_BATCH_SIZE
+            ),
             summary_schedule=env.get("SUMMARY_SCHEDULE") or DEFAULT_SUMMARY_SCHEDULE,
             ai_timeout_seconds=_positive_int(env, "COLLECTIONS_AI_TIMEOUT_SECONDS", 20),
             ai_max_retries=_whole_number(env, "COLLECTIONS_AI_MAX_RETRIES", 2),

@@ -221,6 +221,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     PRECOMPUTE_SCHEDULE: precomputeSchedule
     // The timer plans and queues the batches; any instance takes one (docs/precompute.md).
     COLLECTIONS_PRECOMPUTE_FANOUT: 'queue'
+    COLLECTIONS_PRECOMPUTE_BATCH_SIZE: '2000'
     SUMMARY_SCHEDULE: summarySchedule
     COLLECTIONS_SUMMARY_TOKEN_BUDGET: string(summaryTokenBudget)
     COLLECTIONS_AGING_PERIODS: agingPeriods

@@ -12,7 +12,7 @@ import pytest
 from shared import precompute
 from shared.customer_view import ledger_details
 from shared.ledger import Company, LedgerBatch, Transaction, TransactionType
-from shared.settings import Settings
+from shared.settings import Settings, SettingsError
 from shared.stores.base import CustomerLedger, DocumentKind, JsonObject
 from shared.stores.sqlite_store import SqliteStore
 from tests.precompute.ledgers import TODAY, all_documents, demo_store
@@ -322,3 +322,15 @@ def _invoice(account: str, id: str) -> Transaction:
         currency="USD",
         accounting_amount=Decimal("1234.56"),
     )
+
+
+def test_the_batch_size_comes_from_the_settings(store: SqliteStore) -> None:
+    settings = Settings.from_environ({"COLLECTIONS_PRECOMPUTE_BATCH_SIZE": "50"})
+    customers = len(store.ledger_versions("usmf"))
+
+    batches = precompute.plan_batches(store, company(store), TODAY, settings)
+
+    assert settings.precompute_batch_size == 50
+    assert len(batches) == -(-customers // 50)
+    with pytest.raises(SettingsError, match="COLLECTIONS_PRECOMPUTE_BATCH_SIZE"):
+        Settings.from_environ({"COLLECTIONS_PRECOMPUTE_BATCH_SIZE": "0"})
