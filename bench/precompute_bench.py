@@ -79,7 +79,7 @@ def machine() -> list[str]:
     return [
         f"CPU: {model}, {os.cpu_count()} cores",
         f"Memory: {total_kb / 1024 / 1024:.1f} GiB",
-        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}",
+        f"Python {platform.python_version()} ({sys.executable}), SQLite {sqlite3.sqlite_version}",
         f"Load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}",
     ]
 
@@ -105,17 +105,15 @@ def load(store: SqliteStore, customers: int) -> tuple[int, int, float]:
 def run_all(store: SqliteStore, as_of: date, path: Path) -> precompute.PrecomputeReport:
     """Precompute every company as of ``as_of``; return the reports summed."""
     total = precompute.PrecomputeReport("all", as_of, "")
-    settings = Settings()
-    for company in store.list_companies():
-        report = precompute.precompute_company(
-            store,
-            company,
-            as_of,
-            settings,
-            batch_size=BATCH_SIZE,
-            workers=WORKERS,
-            open_worker_store=partial(SqliteStore, path),
-        )
+    reports = precompute.precompute_companies(
+        store,
+        [(company, as_of) for company in store.list_companies()],
+        Settings(),
+        batch_size=BATCH_SIZE,
+        workers=WORKERS,
+        open_worker_store=partial(SqliteStore, path),
+    )
+    for report in reports:
         total.customers += report.customers
         total.recomputed += report.recomputed
         total.rolled_forward += report.rolled_forward

@@ -192,20 +192,24 @@ def precompute_all(
     now: datetime,
     *,
     batch_size: int | None = None,
+    workers: int = 1,
+    open_worker_store: Callable[[], LedgerStore] | None = None,
 ) -> list[PrecomputeReport]:
     """Precompute every company as of its own date at the instant ``now`` (aware, any zone)."""
     if now.tzinfo is None:
         raise ValueError("precompute_all needs an aware datetime, such as one in UTC.")
-    return [
-        precompute_company(
-            store,
-            company,
-            now.astimezone(ZoneInfo(company.time_zone)).date(),
-            settings,
-            batch_size=batch_size,
-        )
+    jobs = [
+        (company, now.astimezone(ZoneInfo(company.time_zone)).date())
         for company in store.list_companies()
     ]
+    return precompute_companies(
+        store,
+        jobs,
+        settings,
+        batch_size=batch_size,
+        workers=workers,
+        open_worker_store=open_worker_store,
+    )
 
 
 def precompute_company(
@@ -218,30 +222,96 @@ def precompute_company(
     workers: int = 1,
     open_worker_store: Callable[[], LedgerStore] | None = None,
 ) -> PrecomputeReport:
-    """Run (or finish) the precompute of ``company`` as of ``as_of``, in this process.
+    """Run (or finish) the precompute of ``company`` as of ``as_of``, in this process."""
+    (report,) = precompute_companies(
+        store,
+        [(company, as_of)],
+        settings,
+        batch_size=batch_size,
+        workers=workers,
+        open_worker_store=open_worker_store,
+    )
+    return report
+
+
+def precompute_companies(
+    store: LedgerStore,
+    jobs: Sequence[tuple[Company, date]],
+    settings: Settings,
+    *,
+    batch_size: int | None = None,
+    workers: int = 1,
+    open_worker_store: Callable[[], LedgerStore] | None = None,
+) -> list[PrecomputeReport]:
+    """Run (or finish) the precompute of each ``(company, as_of)``, from this process.
 
     With ``workers > 1`` and ``open_worker_store`` (which opens the same store anew), the
-    batches run in that many worker processes; planning and finishing stay here.
+    batches run in that many worker processes, one pool for every company; planning and
+    finishing stay here and overlap the batches: the next company is planned while the
+    workers take the batches of the previous one, and a company is finished as soon as its
+    last batch is done, while the workers go on with the next company's.
     """
-    started = time.perf_counter()
+    if workers <= 1 or open_worker_store is None:
+        reports = []
+        for company, as_of in jobs:
+            started = time.perf_counter()
+            report, pending = _plan(store, company, as_of, settings, batch_size)
+            if not report.skipped:
+                for batch in pending:
+                    report.add(run_batch(store, batch))
+                finish_run(store, company.id, as_of)
+            reports.append(_done(report, started))
+        return reports
+
+    # Fork: the workers inherit the code and the opener; each opens its own store.
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=get_context("fork"),
+        initializer=_open_worker,
+        initargs=(open_worker_store,),
+    ) as pool:
+        planned = []
+        for company, as_of in jobs:
+            started = time.perf_counter()
+            report, pending = _plan(store, company, as_of, settings, batch_size)
+            futures = [pool.submit(_run_in_worker, batch) for batch in pending]
+            planned.append((report, futures, started))
+
+        reports = []
+        for report, futures, started in planned:
+            if not report.skipped:
+                for future in futures:
+                    report.add(future.result())
+                finish_run(store, report.company, report.as_of)
+            reports.append(_done(report, started))
+        return reports
+
+
+def _plan(
+    store: LedgerStore,
+    company: Company,
+    as_of: date,
+    settings: Settings,
+    batch_size: int | None,
+) -> tuple[PrecomputeReport, list[Batch]]:
+    """Start or resume the run; its report so far, and the batches left to run."""
     run, pending = _start(store, company, as_of, settings, batch_size)
     report = PrecomputeReport(company.id, as_of, run.key, batches=len(run.starts))
     report.batches_resumed = len(run.starts) - len(pending)
     if run.status == COMPLETE and not pending:
         report.skipped = True
         report.customers = report.unchanged = run.ledger_mark[0]
-    else:
-        for result in _run_all(store, pending, workers, open_worker_store):
-            report.add(result)
-        finish_run(store, company.id, as_of)
+    return report, pending
 
+
+def _done(report: PrecomputeReport, started: float) -> PrecomputeReport:
     report.seconds = time.perf_counter() - started
     logger.info(
         "Precompute %s as of %s (run %s): %s customers, %s recomputed, %s rolled forward, "
         "%s unchanged, %s batches (%s resumed)%s in %.2f s.",
-        company.id,
-        as_of,
-        run.key,
+        report.company,
+        report.as_of,
+        report.run,
         report.customers,
         report.recomputed,
         report.rolled_forward,
@@ -252,27 +322,6 @@ def precompute_company(
         report.seconds,
     )
     return report
-
-
-def _run_all(
-    store: LedgerStore,
-    batches: list[Batch],
-    workers: int,
-    open_worker_store: Callable[[], LedgerStore] | None,
-) -> Iterator[BatchResult]:
-    if workers <= 1 or open_worker_store is None or len(batches) < 2:
-        for batch in batches:
-            yield run_batch(store, batch)
-        return
-
-    # Fork: the workers inherit the code and the opener; each opens its own store.
-    with ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=get_context("fork"),
-        initializer=_open_worker,
-        initargs=(open_worker_store,),
-    ) as pool:
-        yield from pool.map(_run_in_worker, batches)
 
 
 _worker_store: LedgerStore | None = None
@@ -457,8 +506,9 @@ def _run_batch(store: LedgerStore, batch: Batch) -> BatchResult:
     for chunk in _chunks(bodies, _WRITE_CHUNK):
         store.put_documents(batch.company, SNAPSHOT, chunk)
 
-    # The index first, then the result that marks the batch done.
-    ordered = [entries[account] for account in sorted(entries)]
+    # The index first, then the result that marks the batch done. Versions come in account
+    # order; an account without a customer row has no entry.
+    ordered = [entries[account] for account in versions if account in entries]
     result = BatchResult(batch.index, len(ordered), recomputed, rolled, unchanged)
     store.put_documents(
         batch.company,
