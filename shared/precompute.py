@@ -553,7 +553,8 @@ def _keep(
 
 
 def _baseline_entries(store: LedgerStore, batch: Batch) -> dict[str, CustomerEntry]:
-    """The baseline run's entries of the accounts in the batch's range."""
+    """The baseline run's entries of the accounts in the batch's range, and perhaps of a few
+    neighbours (from an index that overlaps the range), which no lookup asks for."""
     if batch.baseline is None:
         return {}
     body = store.get_document(batch.company, RUN, batch.baseline)
@@ -572,10 +573,8 @@ def _baseline_entries(store: LedgerStore, batch: Batch) -> dict[str, CustomerEnt
         document = store.get_document(batch.company, RUN, index_key(baseline.key, index))
         if document is None:
             return {}
-        for row in document["entries"]:
-            entry = CustomerEntry.from_json(row)
-            if entry.account >= batch.start and (batch.stop is None or entry.account < batch.stop):
-                entries[entry.account] = entry
+        from_json = CustomerEntry.from_json
+        entries.update((row[0], from_json(row)) for row in document["entries"])
     return entries
 
 
