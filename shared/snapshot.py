@@ -19,7 +19,7 @@ The contract's details document is not stored: ``details_of`` builds it when it 
 as of any date from the snapshot's own onwards, and it equals the document computed from
 the whole ledger (the trimming rule). Writing a third of the bytes, and formatting no
 document for the million customers nobody opens that day, is what keeps the night short;
-a read pays about a millisecond for it.
+a read pays about 0.3 ms for it (the benchmark machine, ten transactions a customer).
 """
 
 from __future__ import annotations
