@@ -16,9 +16,9 @@ customer in the overall top ``n`` is in the top ``n`` of its own batch.
 from __future__ import annotations
 
 import heapq
-import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from shared.ledger import Customer
@@ -138,53 +138,50 @@ def candidates(entries: Sequence[CustomerEntry]) -> dict[str, list[CustomerEntry
 
     These are a batch's partial top lists, each in account order; every agent of the batch
     has a scope, even one whose customers owe nothing. A partial list may hold more than
-    ``LIST_LENGTH`` entries, never fewer of the right ones: ``lists_document`` ranks the
-    merged candidates exactly.
-
-    Ranking runs on ``float`` figures, three times cheaper to read than ``Decimal`` ones and
-    sorted by a fast path of their own. That is exact enough because rounding to the
-    nearest float never reverses an order, it can only make two amounts equal: a scope keeps
-    every entry whose figure, as a float, reaches the ``LIST_LENGTH``-th largest of the
-    scope, so every entry of the exact top list is among them.
+    ``LIST_LENGTH`` entries, never fewer of the right ones (``contenders``).
     """
-    chosen: dict[str, dict[str, CustomerEntry]] = {COMPANY_SCOPE: {}}
+    scopes: dict[str, list[CustomerEntry]] = {COMPANY_SCOPE: list(entries)}
     for entry in entries:
-        if entry.agent is not None and entry.agent not in chosen:
-            chosen[entry.agent] = {}
-    company = chosen[COMPANY_SCOPE]
+        if entry.agent is not None:
+            scopes.setdefault(entry.agent, []).append(entry)
 
-    for figures in (
-        [float(e.balance) for e in entries],
-        [float(e.overdue) for e in entries],
-    ):
-        by_agent: dict[str, list[float]] = {agent: [] for agent in chosen if agent}
-        for entry, figure in zip(entries, figures, strict=True):
-            if entry.agent is not None:
-                by_agent[entry.agent].append(figure)
-        company_floor = _floor(figures)
-        floors = {agent: _floor(values) for agent, values in by_agent.items()}
-
-        for entry, figure in zip(entries, figures, strict=True):
-            if figure <= 0.0:
-                continue
-            if figure >= company_floor:
-                company[entry.account] = entry
-            if entry.agent is not None and figure >= floors[entry.agent]:
-                chosen[entry.agent][entry.account] = entry
-
-    return {scope: [rows[a] for a in sorted(rows)] for scope, rows in chosen.items()}
+    partial: dict[str, list[CustomerEntry]] = {}
+    for scope, members in scopes.items():
+        chosen = {e.account: e for e in contenders(members, _BALANCE)}
+        chosen.update((e.account, e) for e in contenders(members, _OVERDUE))
+        partial[scope] = [chosen[account] for account in sorted(chosen)]
+    return partial
 
 
-def _floor(figures: list[float]) -> float:
-    """The ``LIST_LENGTH``-th largest of ``figures``; every figure qualifies when fewer."""
-    if len(figures) < LIST_LENGTH:
-        return -math.inf
-    return sorted(figures, reverse=True)[LIST_LENGTH - 1]
+_BALANCE: Callable[[CustomerEntry], str] = attrgetter("balance")
+_OVERDUE: Callable[[CustomerEntry], str] = attrgetter("overdue")
+
+
+def contenders(
+    entries: Sequence[CustomerEntry], figure_of: Callable[[CustomerEntry], str]
+) -> list[CustomerEntry]:
+    """The entries that can be among the ``LIST_LENGTH`` largest by ``figure_of``, above 0.
+
+    Chosen on ``float`` figures, three times cheaper to read than ``Decimal`` ones and
+    sorted by a fast path of their own, then ranked exactly by the caller. That is safe
+    because rounding to the nearest float never reverses an order, it can only make two
+    amounts equal: keeping every entry whose figure, as a float, reaches the
+    ``LIST_LENGTH``-th largest keeps every entry of the exact top list, ties included.
+    """
+    figures = [float(figure_of(entry)) for entry in entries]
+    floor = 0.0 if len(figures) < LIST_LENGTH else sorted(figures)[-LIST_LENGTH]
+    return [
+        entry
+        for entry, figure in zip(entries, figures, strict=True)
+        if figure > 0.0 and figure >= floor
+    ]
 
 
 def lists_document(entries: Sequence[CustomerEntry]) -> JsonObject:
     """The stored lists of one scope, each at most ``LIST_LENGTH`` long."""
+    balances = highest_balances(contenders(entries, _BALANCE), LIST_LENGTH)
+    overdue = most_overdue(contenders(entries, _OVERDUE), LIST_LENGTH)
     return {
-        "highestBalances": [e.document() for e in highest_balances(entries, LIST_LENGTH)],
-        "mostOverdue": [e.document() for e in most_overdue(entries, LIST_LENGTH)],
+        "highestBalances": [e.document() for e in balances],
+        "mostOverdue": [e.document() for e in overdue],
     }
