@@ -222,7 +222,8 @@ def precompute_company(
     workers: int = 1,
     open_worker_store: Callable[[], LedgerStore] | None = None,
 ) -> PrecomputeReport:
-    """Run (or finish) the precompute of ``company`` as of ``as_of``, in this process."""
+    """Run (or finish) the precompute of ``company`` as of ``as_of``, from this process;
+    ``workers`` and ``open_worker_store`` as for ``precompute_companies``."""
     (report,) = precompute_companies(
         store,
         [(company, as_of)],
