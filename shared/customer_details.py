@@ -2,9 +2,8 @@
 
 The document is plain JSON (camelCase names, money as decimal strings in the accounting
 currency or, for an invoice's own amounts, in the invoice's currency, dates as ``YYYY-MM-DD``).
-A details request with ``asOf`` builds it here from the ledger; without, it is built from the
-customer's nightly snapshot (``shared.snapshot``) by ``shared.snapshot_figures``, which gives
-the same document, a property test holds it to that.
+A details request with ``asOf`` builds it here from the ledger; without, it is built here too,
+from the ledger rows the customer's nightly snapshot keeps (``shared.snapshot``).
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 The reference is ``compute_figures`` over the whole ledger followed by ``details_document``.
 Three properties, over random ledgers and dates:
 
-- the details document built from ledger rows, and the night's balance, overdue amount and
-  unapplied credit, equal the reference as of the same date;
+- the night's balance, overdue amount and unapplied credit equal the reference as of the
+  same date (and the ledger rows, turned back into ledger items, give the reference);
 - the details document built later from the items the night kept equals the reference as
   of that later date (the trimming rule);
 - while the open items hold (up to ``valid_through``), the night's figures moved to a later
@@ -26,9 +26,9 @@ from shared.customer_details import details_document
 from shared.demo_data import demo_batch
 from shared.figures import compute_figures, ledger_items
 from shared.ledger import Customer, Settlement, Transaction
-from shared.ledger_rows import item_rows
+from shared.ledger_rows import ItemRow, item_rows, to_ledger_items
 from shared.money import ZERO
-from shared.snapshot_figures import AsOfContext, NightFigures, details_from_rows, night_figures
+from shared.snapshot_figures import AsOfContext, NightFigures, night_figures
 from shared.stores.base import JsonObject
 from tests.precompute.ledgers import CUSTOMER, START, TODAY, ledgers
 
@@ -50,6 +50,19 @@ def reference(
         currency,
         customer.credit_limit,
         periods,
+        customer.customer_since,
+    )
+    return details_document(customer, figures, [])
+
+
+def from_rows(customer: Customer, rows: list[ItemRow], context: AsOfContext) -> JsonObject:
+    """The details document as a snapshot read builds it from the rows it kept."""
+    figures = compute_figures(
+        to_ledger_items(rows),
+        context.as_of,
+        context.currency,
+        customer.credit_limit,
+        context.periods,
         customer.customer_since,
     )
     return details_document(customer, figures, [])
@@ -84,14 +97,14 @@ def test_the_kept_items_answer_for_every_later_date(
     rows = item_rows(transactions, settlements)
     context = AsOfContext(as_of, "EUR", aging)
     expected = reference(CUSTOMER, transactions, settlements, as_of, periods=aging)
-    assert details_from_rows(CUSTOMER, rows, [], context) == expected
+    assert from_rows(CUSTOMER, rows, context) == expected
     night = night_figures(rows, context)
     assert (night.balance, night.overdue, night.unapplied) == headline(expected)
 
     for days in LATER:
         later = as_of + timedelta(days=days)
         expected = reference(CUSTOMER, transactions, settlements, later, periods=aging)
-        from_kept = details_from_rows(CUSTOMER, night.kept, [], AsOfContext(later, "EUR", aging))
+        from_kept = from_rows(CUSTOMER, night.kept, AsOfContext(later, "EUR", aging))
         assert from_kept == expected
         if night.valid_through is None or later.isoformat() <= night.valid_through:
             assert follows(night, later) == headline(expected)
@@ -125,8 +138,5 @@ def test_the_demo_ledger_rolls_forward_day_by_day() -> None:
                 assert (current.balance, current.overdue, current.unapplied) == headline(expected)
             else:
                 assert follows(current, day) == headline(expected)
-            assert (
-                details_from_rows(customer, current.kept, [], AsOfContext(day, money, PERIODS))
-                == expected
-            )
+            assert from_rows(customer, current.kept, AsOfContext(day, money, PERIODS)) == expected
     assert rolled > 0
